@@ -1,0 +1,45 @@
+"""Reads about memberships. Every scoped read in Concord starts from `membership_for`."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Membership, Organization, User
+
+
+def membership_for(*, user: User, engagement_id: int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("engagement", "workstream", "organization")
+        .filter(user=user, engagement_id=engagement_id, engagement__is_archived=False)
+        .first()
+    )
+
+
+def membership_or_404(*, user: User, engagement_id: int) -> Membership:
+    """Non-members get the same 404 as for a missing engagement: nothing leaks."""
+    membership = membership_for(user=user, engagement_id=engagement_id)
+    if membership is None:
+        raise Http404("No such engagement")
+    return membership
+
+
+def membership_list(*, user: User, engagement_id: int) -> QuerySet[Membership]:
+    membership_or_404(user=user, engagement_id=engagement_id)
+    return Membership.objects.filter(engagement_id=engagement_id).select_related(
+        "user", "organization", "workstream"
+    )
+
+
+def memberships_visible_to(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        engagement__memberships__user=user, engagement__is_archived=False
+    ).select_related("user", "organization", "workstream", "engagement")
+
+
+def organizations_visible_to(*, user: User) -> QuerySet[Organization]:
+    """Organizations taking part in any engagement the user belongs to."""
+    return Organization.objects.filter(
+        memberships__engagement__memberships__user=user
+    ).distinct()

@@ -1,0 +1,142 @@
+"""Per-statement analysis (cached): tokens, content words, modality, quantities, definitions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .lexicon import (
+    MODAL_MAY,
+    MODAL_MUST,
+    MODAL_SHOULD,
+    NEGATORS,
+    OUT_OF_SCOPE_PATTERNS,
+    RESTRICTIVE,
+    STOPWORDS,
+    SYNONYMS,
+    UNIVERSAL,
+)
+from .quantities import Quantity, extract_quantities
+
+TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?(?:[-/][A-Za-z0-9]+)*|\d+(?:[.,]\d+)*%?|[$€£%]")
+_ARTICLES = frozenset({"a", "an", "the"})
+_OUT_OF_SCOPE_RE = re.compile("|".join(OUT_OF_SCOPE_PATTERNS), re.IGNORECASE)
+_DEFINITION_RE = re.compile(
+    r"^\s*(?:(?:we|the\s+\w+(?:\s+\w+)?)\s+(?:define|defines|consider|considers|count|counts)\s+(?:an?\s+|the\s+)?"
+    r"[\"“'‘]?(?P<term1>[^\"”’,:;]{2,60}?)[\"”'’]?\s+as\s+(?P<body1>.+)"
+    r"|(?:an?\s+|the\s+)?(?:term\s+)?[\"“'‘]?(?P<term2>[^\"”’,:;]{2,60}?)[\"”'’]?\s*"
+    r"(?:\([^)]*\)\s*)?(?:is|are|shall be|will be|must be)?\s*"
+    r"(?:defined as|means|mean|shall mean|refers to|refer to|denotes|is understood as|"
+    r"is considered|are considered|counts as|count as|is classed as|are classed as|:=)\s+(?P<body2>.+))$",
+    re.IGNORECASE,
+)
+_PLAIN_DEF_RE = re.compile(r"^\s*(?:an?\s+|the\s+)?(?P<term>[^,:;]{2,50}?)\s+(?:is|are)\s+(?P<body>.+)$",
+                           re.IGNORECASE)
+_NEG_MODAL_RE = re.compile(
+    r"\b(?:must|shall|should|will|may|can|could|do|does|is|are)\s+(?:not|never)\b|\bcannot\b|\bcan't\b|"
+    r"\bwon't\b|\bmustn't\b|\bshan't\b|\bshouldn't\b|\bnever\b|\bnot (?:be )?(?:allowed|permitted)\b|"
+    r"\b(?:prohibited|forbidden|disallowed)\b",
+    re.IGNORECASE,
+)
+
+
+def norm_word(w: str) -> str:
+    w = w.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if w in SYNONYMS:
+        return SYNONYMS[w]
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "ics")):
+        w = w[:-1]
+    return SYNONYMS.get(w, w)
+
+
+@dataclass(frozen=True)
+class Token:
+    norm: str
+    lower: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str
+    tokens: tuple[Token, ...]
+    seq: tuple[str, ...]  # normalised tokens without articles, for alignment
+    content: frozenset[str]  # normalised content words (no stopwords, modals, negators, numbers)
+    neg_count: int
+    modality: str  # "neg", "must", "should", "may" or ""
+    quantities: tuple[Quantity, ...]
+    universal: frozenset[str]
+    restrictive: frozenset[str]
+    definition: tuple[str, str, int] | None  # (normalised term, body text, body start)
+    plain_definition: tuple[str, str, int] | None
+    out_of_scope: tuple[int, int] | None
+
+
+def _is_content(norm: str) -> bool:
+    return (
+        norm not in STOPWORDS
+        and norm not in MODAL_MUST
+        and norm not in MODAL_SHOULD
+        and norm not in MODAL_MAY
+        and norm not in NEGATORS
+        and not norm[0].isdigit()
+        and norm not in {"$", "€", "£", "%", "be", "shall", "not"}
+        and len(norm) > 1
+    )
+
+
+def _norm_term(term: str) -> str:
+    words = [norm_word(w) for w in TOKEN_RE.findall(term)]
+    return " ".join(w for w in words if w not in _ARTICLES and w not in {"term", "our", "an", "of"})
+
+
+@lru_cache(maxsize=200_000)
+def analyse(text: str) -> Analysis:
+    tokens = tuple(Token(norm_word(m.group()), m.group().lower(), m.start(), m.end()) for m in TOKEN_RE.finditer(text))
+    seq = tuple(t.norm for t in tokens if t.lower not in _ARTICLES)
+    content = frozenset(t.norm for t in tokens if _is_content(t.norm))
+    lowers = [t.lower for t in tokens]
+    neg_count = sum(1 for w in lowers if w in NEGATORS or w.endswith("n't"))
+    if _NEG_MODAL_RE.search(text):
+        modality = "neg"
+    elif any(w in MODAL_MUST for w in lowers) or re.search(r"\b(?:has|have|need|needs) to\b", text, re.I):
+        modality = "must"
+    elif any(w in MODAL_SHOULD for w in lowers):
+        modality = "should"
+    elif any(w in MODAL_MAY for w in lowers):
+        modality = "may"
+    else:
+        modality = ""
+    universal = frozenset(w for w in lowers if w in UNIVERSAL)
+    restrictive = frozenset(w for w in lowers if w in RESTRICTIVE)
+    definition = None
+    m = _DEFINITION_RE.match(text)
+    if m:
+        term = m.group("term1") or m.group("term2") or ""
+        body_group = "body1" if m.group("body1") else "body2"
+        definition = (_norm_term(term), m.group(body_group).strip().rstrip("."), m.start(body_group))
+    plain = None
+    pm = _PLAIN_DEF_RE.match(text)
+    if pm and len(pm.group("term").split()) <= 5:
+        plain = (_norm_term(pm.group("term")), pm.group("body").strip().rstrip("."), pm.start("body"))
+    oos = _OUT_OF_SCOPE_RE.search(text)
+    return Analysis(
+        text=text,
+        tokens=tokens,
+        seq=seq,
+        content=content,
+        neg_count=neg_count,
+        modality=modality,
+        quantities=tuple(extract_quantities(text)),
+        universal=universal,
+        restrictive=restrictive,
+        definition=definition,
+        plain_definition=plain,
+        out_of_scope=(oos.start(), oos.end()) if oos else None,
+    )

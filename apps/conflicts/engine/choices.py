@@ -1,0 +1,112 @@
+"""Choice sets: groups of mutually exclusive options (AWS / Azure / GCP ...)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class ChoiceSet:
+    """One decision with exclusive options; each option is a tuple of synonyms (lower case)."""
+
+    name: str
+    options: tuple[tuple[str, ...], ...]
+
+
+def _cs(name: str, *options: str) -> ChoiceSet:
+    return ChoiceSet(name, tuple(tuple(s.strip() for s in opt.split("|")) for opt in options))
+
+
+DEFAULT_CHOICE_SETS: tuple[ChoiceSet, ...] = (
+    _cs("cloud provider", "aws|amazon web services|amazon cloud", "azure|microsoft azure",
+        "gcp|google cloud|google cloud platform", "oracle cloud|oci", "ibm cloud", "alibaba cloud"),
+    _cs("hosting model", "on-premises|on-premise|on-prem|on premises|in-house data centre|own data center"
+        "|in-house data center|own data centre",
+        "saas|software as a service|vendor-hosted", "cloud-hosted|public cloud|cloud hosted|in the cloud"),
+    _cs("BI tool", "tableau", "power bi|powerbi", "looker|looker studio", "qlik|qlik sense|qlikview",
+        "metabase", "superset|apache superset"),
+    _cs("app technology", "native app|native apps|native mobile app|native ios and android",
+        "cross-platform|cross platform|react native|flutter|xamarin", "web app|progressive web app|pwa|web-only"),
+    _cs("database", "postgresql|postgres", "mysql|mariadb", "oracle database|oracle db|oracle",
+        "sql server|mssql|microsoft sql server", "mongodb|mongo", "dynamodb", "snowflake", "bigquery",
+        "redshift", "databricks"),
+    _cs("CRM", "salesforce|sales cloud", "hubspot", "dynamics|dynamics 365|microsoft dynamics",
+        "zoho|zoho crm", "pipedrive", "sugarcrm"),
+    _cs("programming language", "python", "java", "javascript|node.js|nodejs|node", "typescript",
+        "c#|.net|dotnet", "golang", "ruby", "php", "kotlin", "scala", "rust"),
+    _cs("mobile platform", "ios|iphone|ipad", "android"),
+    _cs("SSO protocol", "saml|saml 2.0|saml2", "oidc|openid connect", "ldap", "kerberos"),
+    _cs("processing mode", "batch|nightly batch|batch processing|nightly load|daily batch",
+        "real-time|realtime|real time|streaming|near real-time|near-real-time"),
+    _cs("analytics tool", "google analytics|ga4", "adobe analytics", "matomo|piwik", "mixpanel", "amplitude"),
+    _cs("marketing automation", "marketo", "pardot|account engagement", "mailchimp", "braze",
+        "salesforce marketing cloud|marketing cloud", "klaviyo"),
+    _cs("message broker", "kafka|apache kafka", "rabbitmq", "kinesis", "pub/sub|pubsub", "sqs"),
+    _cs("consent model", "opt-in|opt in|explicit consent", "opt-out|opt out"),
+    _cs("architecture", "microservices|microservice", "monolith|monolithic"),
+    _cs("api style", "rest|restful|rest api", "graphql", "grpc", "soap"),
+    _cs("container platform", "kubernetes|k8s|eks|aks|gke", "ecs|fargate", "openshift"),
+    _cs("data region", "eu|europe|european union|eea", "us|united states|usa", "apac|asia"),
+    _cs("authentication factor", "single-factor|password only|password-only", "mfa|multi-factor|2fa|two-factor"),
+    _cs("deployment cadence", "daily|every day", "weekly|every week", "monthly|every month",
+        "quarterly|every quarter"),
+)
+
+_NEGATING_BEFORE = re.compile(
+    r"(?:\bnot\b|\bno\b|\bnever\b|\bwithout\b|\binstead of\b|\brather than\b|\bmigrat\w* (?:away )?from\b|"
+    r"\bmove\w* (?:away )?from\b|\breplac\w*\b|\bretire\w*\b|\bdecommission\w*\b|\bexcept\b|\bphase out\b|"
+    r"\bexit\w*\b|\bavoid\w*\b|\bdrop\w*\b|\bother than\b|\bnor\b|\bbut not\b|\bexcluding\b)"
+    r"(?:\W+\w+){0,3}\W*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ChoiceMention:
+    set_name: str
+    option: int
+    text: str
+    start: int
+    end: int
+    negated: bool
+
+
+@lru_cache(maxsize=64)
+def _compile(choice_sets: tuple[ChoiceSet, ...]) -> list[tuple[ChoiceSet, int, re.Pattern[str]]]:
+    out = []
+    for cs in choice_sets:
+        for i, syns in enumerate(cs.options):
+            alts = "|".join(re.escape(s) for s in sorted(syns, key=len, reverse=True))
+            out.append((cs, i, re.compile(rf"(?<![\w.#-])(?:{alts})(?![\w#-]|\.\w)", re.IGNORECASE)))
+    return out
+
+
+def find_mentions(text: str, choice_sets: tuple[ChoiceSet, ...]) -> list[ChoiceMention]:
+    mentions: list[ChoiceMention] = []
+    taken: list[tuple[int, int]] = []
+    # longer synonyms first so "microsoft azure" wins over "azure", "salesforce marketing cloud" over ...
+    found = []
+    for cs, i, pat in _compile(choice_sets):
+        for m in pat.finditer(text):
+            found.append((m.end() - m.start(), m.start(), m.end(), cs, i))
+    found.sort(key=lambda t: (-t[0], t[1]))
+    for _, s, e, cs, i in found:
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        # "us"/"eu"/"node"/"rest" are ordinary words too: demand upper case for short ambiguous ones
+        surface = text[s:e]
+        if surface.lower() in {"us", "eu", "rest", "node", "go", "ruby", "rust", "java", "oracle", "batch",
+                               "dynamics", "snowflake", "looker"} and not (surface.isupper() or surface[0].isupper()):
+            if surface.lower() in {"us", "eu", "rest", "node", "dynamics", "snowflake", "looker", "rust",
+                                   "java", "ruby", "oracle"}:
+                continue
+        if surface.lower() == "us" and surface != "US":
+            continue
+        taken.append((s, e))
+        before = text[max(0, s - 60):s]
+        negated = bool(_NEGATING_BEFORE.search(before))
+        mentions.append(ChoiceMention(cs.name, i, surface, s, e, negated))
+    mentions.sort(key=lambda m: m.start)
+    return mentions

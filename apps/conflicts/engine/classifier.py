@@ -1,0 +1,585 @@
+"""Pairwise classification: conflict (with kind), duplicate/overlap, or neutral.
+
+Order of reasoning:
+1. explicit rules that each look for one *kind* of contradiction on the same subject
+   (competing definitions, priorities, exclusive choices, numbers, negation, scope, opposites);
+2. near-identical meaning -> duplicate;
+3. otherwise a small logistic model over interpretable pair features (weights in
+   ``model_weights.json``, reproduced by ``python -m apps.conflicts.engine.calibrate``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from .analysis import Analysis, analyse
+from .choices import DEFAULT_CHOICE_SETS, ChoiceMention, ChoiceSet, find_mentions
+from .lexicon import NEG_PREFIXES, OPPOSITES, OVERRIDE_CUES, PRIORITY_RANK
+from .quantities import Quantity, relation
+from .statements import Statement
+
+Label = Literal["conflict", "duplicate", "neutral"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    label: Label
+    kind: str
+    score: float
+    rule: str
+    explanation: str
+    values: tuple[str, str] = ("", "")
+    spans_a: tuple[tuple[int, int], ...] = ()
+    spans_b: tuple[tuple[int, int], ...] = ()
+
+
+NEUTRAL = Verdict("neutral", "", 0.0, "unrelated", "")
+
+# Words whose opposite flips whether something happens at all: reported as a negation.
+_POLARITY_WORDS = frozenset({"allow", "deny", "block", "forbid", "prohibit", "enable", "disable", "enabled",
+                             "disabled", "include", "exclude", "included", "excluded", "show", "hide",
+                             "visible", "invisible", "hidden", "accept", "reject", "grant", "revoke",
+                             "approve", "approved", "rejected", "permitted", "prohibited", "allowed",
+                             "mandatory", "optional", "required", "encrypted", "unencrypted", "plaintext",
+                             "editable", "read-only", "opt-in", "opt-out"})
+_CONDITIONALS = frozenset({"if", "when", "unless", "until", "after", "before", "while", "once", "whenever",
+                           "only", "except"})
+_SCOPE_ONLY = frozenset({"only", "exclusively", "solely", "just"})
+
+FEATURES = (
+    "bias", "dice", "overlap", "seq_ratio", "jaccard", "diff_a", "diff_b", "small_sub", "insertion_only",
+    "numeric_equal", "numeric_compatible", "numbers_differ", "cues_added", "conditional_added",
+    "only_added", "length_ratio", "shared", "modality_differs", "weak_flip", "weak_opposite",
+    "weak_scope", "identical", "long_pair",
+)
+
+_WEIGHTS_PATH = Path(__file__).with_name("model_weights.json")
+
+
+@lru_cache(maxsize=1)
+def load_model() -> dict:
+    try:
+        return json.loads(_WEIGHTS_PATH.read_text())
+    except (OSError, ValueError):
+        # A neutral-leaning fallback so the engine still works before calibration.
+        return {"features": list(FEATURES), "classes": ["conflict", "duplicate", "neutral"],
+                "weights": [[0.0] * len(FEATURES) for _ in range(3)], "thresholds": {}}
+
+
+# --------------------------------------------------------------------------------------------
+# pair evidence
+
+
+@dataclass
+class Pair:
+    a: Analysis
+    b: Analysis
+    inter: frozenset[str]
+    da: frozenset[str]
+    db: frozenset[str]
+    dice: float
+    overlap: float
+    jaccard: float
+    seq_ratio: float
+    low_a: frozenset[str]
+    low_b: frozenset[str]
+    features: dict[str, float] = field(default_factory=dict)
+
+
+def _side_lowers(x: Analysis, y: Analysis) -> frozenset[str]:
+    ylow = {t.lower for t in y.tokens} | {t.norm for t in y.tokens}
+    return frozenset(w for t in x.tokens for w in (t.lower, t.norm) if w not in ylow)
+
+
+def make_pair(a: Analysis, b: Analysis) -> Pair:
+    ca, cb = a.content, b.content
+    inter = ca & cb
+    union = ca | cb
+    dice = 2 * len(inter) / (len(ca) + len(cb)) if ca or cb else 0.0
+    overlap = len(inter) / min(len(ca), len(cb)) if ca and cb else 0.0
+    jaccard = len(inter) / len(union) if union else 0.0
+    if dice >= 0.2:
+        sm = SequenceMatcher(None, a.seq, b.seq, autojunk=False)
+        seq_ratio = sm.ratio()
+    else:
+        seq_ratio = 0.0
+    return Pair(a, b, inter, ca - cb, cb - ca, dice, overlap, jaccard, seq_ratio,
+                _side_lowers(a, b), _side_lowers(b, a))
+
+
+def _span_of(an: Analysis, words: frozenset[str] | set[str]) -> tuple[tuple[int, int], ...]:
+    return tuple((t.start, t.end) for t in an.tokens if t.lower in words or t.norm in words)
+
+
+def _topic(p: Pair, limit: int = 5) -> str:
+    words: list[str] = []
+    seen: set[str] = set()
+    for t in p.a.tokens:
+        if t.norm in p.inter and t.norm not in seen:
+            seen.add(t.norm)
+            words.append(t.lower)
+    if not words:
+        return "this point"
+    return " ".join(words[:limit])
+
+
+# ---- rules: each returns (kind, strength, values, spans_a, spans_b) or None
+
+RuleHit = tuple[str, float, tuple[str, str], tuple[tuple[int, int], ...], tuple[tuple[int, int], ...], str]
+
+
+def _dims_match(x: Quantity, y: Quantity) -> bool:
+    if x.dim.startswith("count:") and y.dim.startswith("count:"):
+        nx, ny = set(x.dim[6:].split("+")) - {""}, set(y.dim[6:].split("+")) - {""}
+        return bool(nx & ny) or (not nx and not ny)
+    if x.dim != y.dim:
+        return False
+    if x.qualifier and y.qualifier and x.qualifier != y.qualifier:
+        return False
+    return not (x.role != y.role and (x.role or y.role))
+
+
+def numeric_relation(p: Pair) -> tuple[str, Quantity | None, Quantity | None]:
+    """'none', 'equal', 'compatible' or 'conflict' plus the first clashing pair."""
+    qa = [q for q in p.a.quantities if q.dim != "count:" and q.dim != "year" or q.role]
+    qb = [q for q in p.b.quantities if q.dim != "count:" and q.dim != "year" or q.role]
+    # bare numbers/years count only when they are what the statements differ in
+    if not qa or not qb:
+        bare_a = [q for q in p.a.quantities if q.dim in {"count:", "year"}]
+        bare_b = [q for q in p.b.quantities if q.dim in {"count:", "year"}]
+        if bare_a and bare_b and p.dice >= 0.7:
+            qa, qb = bare_a, bare_b
+    if not qa or not qb:
+        return "none", None, None
+    verdicts: list[tuple[str, Quantity, Quantity]] = []
+    groups: dict[int, list[Quantity]] = {}
+    for x in qa:
+        ys = [y for y in qb if _dims_match(x, y)]
+        if not ys:
+            continue
+        same_dim_a = [z for z in qa if _dims_match(z, ys[0])]
+        if len(same_dim_a) == len(ys) and len(ys) > 1:
+            y = ys[same_dim_a.index(x)]
+            verdicts.append((relation(x, y), x, y))
+            continue
+        groups.setdefault(id(x), ys)
+        rels = [(relation(x, y), y) for y in ys]
+        for wanted in ("equal", "compatible", "conflict"):
+            hit = next((y for r, y in rels if r == wanted), None)
+            if hit is not None:
+                verdicts.append((wanted, x, hit))
+                break
+    if not verdicts:
+        return "none", None, None
+    for r, x, y in verdicts:
+        if r == "conflict":
+            return "conflict", x, y
+    if all(r == "equal" for r, _, _ in verdicts):
+        return "equal", None, None
+    return "compatible", None, None
+
+
+def rule_numeric(p: Pair) -> RuleHit | None:
+    rel, x, y = numeric_relation(p)
+    if rel != "conflict" or x is None or y is None:
+        return None
+    retention = x.role == "retention" and y.role == "retention"
+    if not (p.dice >= 0.45 or (retention and len(p.inter) >= 2) or (p.overlap >= 0.6 and len(p.inter) >= 3)):
+        return None
+    strength = 0.9 if p.dice >= 0.6 or retention else 0.75
+    return ("numeric", strength, (x.text, y.text), ((x.start, x.end),), ((y.start, y.end),), "")
+
+
+def _choice_sets_key(choice_sets: Sequence[ChoiceSet]) -> tuple[ChoiceSet, ...]:
+    return tuple(choice_sets)
+
+
+@lru_cache(maxsize=200_000)
+def _mentions(text: str, choice_sets: tuple[ChoiceSet, ...]) -> tuple[ChoiceMention, ...]:
+    return tuple(find_mentions(text, choice_sets))
+
+
+def rule_choice(p: Pair, choice_sets: tuple[ChoiceSet, ...]) -> RuleHit | None:
+    ma = _mentions(p.a.text, choice_sets)
+    mb = _mentions(p.b.text, choice_sets)
+    if not ma or not mb:
+        return None
+    only_a = bool(p.a.restrictive & _SCOPE_ONLY)
+    only_b = bool(p.b.restrictive & _SCOPE_ONLY)
+    option_words = {w.lower() for m in ma + mb for w in re.findall(r"\w+", m.text)}
+    shared = {w for w in p.inter if w not in option_words}
+    for cs_name in dict.fromkeys(m.set_name for m in ma):
+        xa = [m for m in ma if m.set_name == cs_name]
+        xb = [m for m in mb if m.set_name == cs_name]
+        if not xb:
+            continue
+        pos_a = {m.option for m in xa if not m.negated}
+        neg_a = {m.option for m in xa if m.negated}
+        pos_b = {m.option for m in xb if not m.negated}
+        neg_b = {m.option for m in xb if m.negated}
+        clash = (
+            (pos_a and pos_b and pos_a.isdisjoint(pos_b))
+            or (pos_a & neg_b) or (pos_b & neg_a)
+            or (only_a and pos_b - pos_a) or (only_b and pos_a - pos_b)
+        )
+        if not clash:
+            continue
+        if not shared and not (p.a.modality and p.b.modality):
+            continue
+        if p.dice < 0.1 and len(shared) < 1:
+            continue
+        ma_hit = next((m for m in xa if m.option not in pos_b or m.negated), xa[0])
+        mb_hit = next((m for m in xb if m.option not in pos_a or m.negated), xb[0])
+        va = ("not " if ma_hit.negated else "") + ma_hit.text
+        vb = ("not " if mb_hit.negated else "") + mb_hit.text
+        strength = 0.9 if shared else 0.7
+        return ("exclusive_choice", strength, (va, vb), ((ma_hit.start, ma_hit.end),),
+                ((mb_hit.start, mb_hit.end),), cs_name)
+    return None
+
+
+def _prefix_pairs(p: Pair) -> list[tuple[str, str]]:
+    out = []
+    for x in p.low_a:
+        for pre in NEG_PREFIXES:
+            if x.startswith(pre) and x[len(pre):] in p.low_b and len(x) > len(pre) + 3:
+                out.append((x, x[len(pre):]))
+    for y in p.low_b:
+        for pre in NEG_PREFIXES:
+            if y.startswith(pre) and y[len(pre):] in p.low_a and len(y) > len(pre) + 3:
+                out.append((y[len(pre):], y))
+    return out
+
+
+def _modal_phrase(an: Analysis) -> tuple[str, tuple[tuple[int, int], ...]]:
+    m = re.search(r"\b(?:must|shall|should|will|may|can|could|do|does|is|are)\s+(?:not|never)\b|\bcannot\b|"
+                  r"\bcan't\b|\bwon't\b|\bnever\b|\bnot\b|\bno\b|\bwithout\b|\b(?:must|shall|will|may|can|"
+                  r"should|required|mandatory)\b", an.text, re.IGNORECASE)
+    if not m:
+        return "", ()
+    return m.group(0), ((m.start(), m.end()),)
+
+
+def rule_negation(p: Pair) -> RuleHit | None:
+    prefixes = _prefix_pairs(p)
+    flips = p.a.neg_count + p.b.neg_count + len(prefixes)
+    may_vs_neg = {p.a.modality, p.b.modality} == {"may", "neg"}
+    if flips % 2 == 0 and not may_vs_neg:
+        return None
+    if p.dice < 0.55 or len(p.da) + len(p.db) > 6:
+        return None
+    if prefixes:
+        x, y = prefixes[0]
+        xa = x if x in p.low_a else y
+        xb = y if xa == x else x
+        return ("negation", 0.85, (xa, xb), _span_of(p.a, {xa}), _span_of(p.b, {xb}), "")
+    va, sa = _modal_phrase(p.a)
+    vb, sb = _modal_phrase(p.b)
+    return ("negation", 0.9 if p.dice >= 0.7 else 0.75, (va or "(affirmative)", vb or "(affirmative)"), sa, sb, "")
+
+
+def rule_scope(p: Pair) -> RuleHit | None:
+    if p.dice < 0.5 or len(p.da) + len(p.db) > 6:
+        return None
+    uni_a = p.a.universal - p.b.universal
+    uni_b = p.b.universal - p.a.universal
+    res_a = (p.a.restrictive - p.b.restrictive) - {"no", "never", "none"}
+    res_b = (p.b.restrictive - p.a.restrictive) - {"no", "never", "none"}
+    if uni_a and res_b:
+        wa, wb = sorted(uni_a)[0], sorted(res_b)[0]
+    elif uni_b and res_a:
+        wa, wb = sorted(res_a)[0], sorted(uni_b)[0]
+    else:
+        return None
+    return ("scope", 0.8, (wa, wb), _span_of(p.a, {wa}), _span_of(p.b, {wb}), "")
+
+
+def _opposite_pairs(p: Pair) -> list[tuple[str, str]]:
+    out = []
+    for x in p.low_a:
+        opp = OPPOSITES.get(x)
+        if opp:
+            for y in opp & p.low_b:
+                out.append((x, y))
+    return out
+
+
+def rule_opposite(p: Pair) -> RuleHit | None:
+    if p.dice < 0.5 or len(p.da) + len(p.db) > 6:
+        return None
+    pairs = _opposite_pairs(p)
+    if not pairs:
+        return None
+    x, y = sorted(pairs)[0]
+    kind = "negation" if x in _POLARITY_WORDS or y in _POLARITY_WORDS else "other"
+    return (kind, 0.8, (x, y), _span_of(p.a, {x}), _span_of(p.b, {y}), "")
+
+
+def _definition(an: Analysis, meta: Mapping[str, str]) -> tuple[str, str, int] | None:
+    if an.definition:
+        return an.definition
+    if meta.get("input_kind") == "definition" and an.plain_definition:
+        return an.plain_definition
+    return None
+
+
+def _term_match(x: str, y: str) -> bool:
+    if x == y:
+        return True
+    wx, wy = set(x.split()), set(y.split())
+    if not wx or not wy:
+        return False
+    return len(wx & wy) / len(wx | wy) >= 0.6
+
+
+def rule_terminology(p: Pair, meta_a: Mapping[str, str], meta_b: Mapping[str, str]) -> RuleHit | str | None:
+    da = _definition(p.a, meta_a)
+    db = _definition(p.b, meta_b)
+    if not da or not db or not _term_match(da[0], db[0]):
+        return None
+    ba, bb = analyse(da[1]), analyse(db[1])
+    bp = make_pair(ba, bb)
+    rel, _, _ = numeric_relation(bp)
+    if bp.dice >= 0.8 and rel != "conflict" and not _opposite_pairs(bp):
+        return "duplicate"
+    return ("terminology", 0.85, (da[1], db[1]), ((da[2], da[2] + len(da[1])),), ((db[2], db[2] + len(db[1])),),
+            da[0])
+
+
+def _priority(an: Analysis, meta: Mapping[str, str]) -> tuple[str, str, tuple[tuple[int, int], ...]]:
+    pr = (meta.get("priority") or "").lower().replace("'", "").replace("won't", "wont")
+    if an.out_of_scope:
+        s, e = an.out_of_scope
+        return "wont", an.text[s:e], ((s, e),)
+    if pr in PRIORITY_RANK:
+        return pr, f"{pr} have" if pr != "wont" else "won't have", ()
+    if an.modality == "must":
+        return "must", "must", ()
+    return "", "", ()
+
+
+def rule_priority(p: Pair, meta_a: Mapping[str, str], meta_b: Mapping[str, str]) -> RuleHit | None:
+    pa, va, sa = _priority(p.a, meta_a)
+    pb, vb, sb = _priority(p.b, meta_b)
+    if not pa or not pb or (pa == "wont") == (pb == "wont"):
+        return None
+    other = pb if pa == "wont" else pa
+    if other not in {"must", "should"}:
+        return None
+    scope_words = {"scope", "out", "phase", "release", "deferred", "postponed", "priority", "required",
+                   "needed", "descoped", "plan"}
+    shared = p.inter - scope_words
+    ca = p.a.content - scope_words
+    cb = p.b.content - scope_words
+    dice = 2 * len(shared) / (len(ca) + len(cb)) if ca or cb else 0.0
+    if dice < 0.4 and len(shared) < 3:
+        return None
+    return ("priority", 0.85, (va, vb), sa, sb, "")
+
+
+# --------------------------------------------------------------------------------------------
+# model features
+
+
+def pair_features(p: Pair) -> dict[str, float]:
+    rel, _, _ = numeric_relation(p)
+    nums_a = {t.lower for t in p.a.tokens if t.lower[0].isdigit()}
+    nums_b = {t.lower for t in p.b.tokens if t.lower[0].isdigit()}
+    cues = len((p.low_a & OVERRIDE_CUES) ^ (p.low_b & OVERRIDE_CUES))
+    cond = len((p.low_a | p.low_b) & _CONDITIONALS)
+    only_added = bool((p.a.restrictive ^ p.b.restrictive) & _SCOPE_ONLY)
+    na, nb = len(p.a.tokens), len(p.b.tokens)
+    flips = p.a.neg_count + p.b.neg_count + len(_prefix_pairs(p))
+    weak_scope = bool((p.a.universal ^ p.b.universal) and (p.a.restrictive ^ p.b.restrictive))
+    modality_differs = p.a.modality != p.b.modality and "" not in (p.a.modality, p.b.modality)
+    return {
+        "bias": 1.0,
+        "dice": p.dice,
+        "overlap": p.overlap,
+        "seq_ratio": p.seq_ratio,
+        "jaccard": p.jaccard,
+        "diff_a": min(len(p.da), 6) / 6,
+        "diff_b": min(len(p.db), 6) / 6,
+        "small_sub": float(1 <= len(p.da) <= 2 and 1 <= len(p.db) <= 2 and p.dice >= 0.6),
+        "insertion_only": float((not p.da) != (not p.db) and p.dice >= 0.5),
+        "numeric_equal": float(rel == "equal"),
+        "numeric_compatible": float(rel == "compatible"),
+        "numbers_differ": float(bool(nums_a ^ nums_b) and rel != "equal"),
+        "cues_added": min(cues, 3) / 3,
+        "conditional_added": min(cond, 2) / 2,
+        "only_added": float(only_added),
+        "length_ratio": min(na, nb) / max(na, nb, 1),
+        "shared": min(math.log1p(len(p.inter)) / 3, 1.0),
+        "modality_differs": float(modality_differs),
+        "weak_flip": float(flips % 2 == 1),
+        "weak_opposite": float(bool(_opposite_pairs(p))),
+        "weak_scope": float(weak_scope),
+        "identical": float(p.a.seq == p.b.seq),
+        "long_pair": float(na > 30 and nb > 30),
+    }
+
+
+def model_probs(features: Mapping[str, float]) -> dict[str, float]:
+    model = load_model()
+    names = model["features"]
+    x = [features.get(n, 0.0) for n in names]
+    logits = [sum(w * v for w, v in zip(ws, x, strict=True)) for ws in model["weights"]]
+    mx = max(logits)
+    exps = [math.exp(v - mx) for v in logits]
+    total = sum(exps)
+    return {c: e / total for c, e in zip(model["classes"], exps, strict=True)}
+
+
+# --------------------------------------------------------------------------------------------
+# explanations
+
+
+def _who(meta: Mapping[str, str], fallback: str) -> str:
+    ws = (meta.get("workstream") or "").strip()
+    return ws if ws else fallback
+
+
+def _q(s: str, limit: int = 90) -> str:
+    s = " ".join(s.split())
+    if len(s) > limit:
+        s = s[: limit - 1].rstrip() + "…"
+    return f"“{s}”"
+
+
+def explain(kind: str, label: str, p: Pair, values: tuple[str, str], extra: str,
+            meta_a: Mapping[str, str], meta_b: Mapping[str, str]) -> str:
+    wa, wb = _who(meta_a, "Statement A"), _who(meta_b, "Statement B")
+    if wa == wb:
+        wa, wb = f"{wa} (first statement)", f"{wb} (second statement)"
+    topic = _topic(p)
+    va, vb = values
+    if label == "duplicate":
+        if kind == "overlap":
+            return f"{wa} and {wb} partly overlap on {topic}; consider merging the shared part."
+        return f"{wa} and {wb} state the same requirement about {topic}; consider merging them."
+    if kind == "numeric":
+        return f"{wa} and {wb} set incompatible values for {topic}: {va} ({wa}) versus {vb} ({wb})."
+    if kind == "exclusive_choice":
+        return f"{wa} and {wb} pick different options for the {extra or 'same choice'}: {va} ({wa}) versus {vb} ({wb})."
+    if kind == "negation":
+        return f"{wa} and {wb} disagree on whether it applies to {topic}: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
+    if kind == "scope":
+        return f"{wa} and {wb} give a different scope for {topic}: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
+    if kind == "terminology":
+        return f"{wa} and {wb} define {_q(extra or topic)} differently: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
+    if kind == "priority":
+        return f"{wa} and {wb} rank {topic} incompatibly: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
+    return f"{wa} and {wb} make contradicting statements about {topic}: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
+
+
+def _diff_values(p: Pair) -> tuple[str, str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """The differing stretch of each statement, from the token alignment."""
+    sm = SequenceMatcher(None, [t.norm for t in p.a.tokens], [t.norm for t in p.b.tokens], autojunk=False)
+    spans_a: list[tuple[int, int]] = []
+    spans_b: list[tuple[int, int]] = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            spans_a.append((p.a.tokens[i1].start, p.a.tokens[i2 - 1].end))
+        if j2 > j1:
+            spans_b.append((p.b.tokens[j1].start, p.b.tokens[j2 - 1].end))
+    va = " … ".join(p.a.text[s:e] for s, e in spans_a[:2]) or "(nothing)"
+    vb = " … ".join(p.b.text[s:e] for s, e in spans_b[:2]) or "(nothing)"
+    return va, vb, tuple(spans_a), tuple(spans_b)
+
+
+# --------------------------------------------------------------------------------------------
+# public entry point
+
+
+def _as_parts(x: Statement | str) -> tuple[str, Mapping[str, str]]:
+    if isinstance(x, Statement):
+        return x.text, x.meta
+    return str(x), {}
+
+
+RELATED_DICE = 0.12
+
+
+def classify(
+    a: Statement | str,
+    b: Statement | str,
+    *,
+    choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS,
+) -> Verdict:
+    """Decide whether two statements conflict, duplicate each other, or neither."""
+    ta, meta_a = _as_parts(a)
+    tb, meta_b = _as_parts(b)
+    an, bn = analyse(ta), analyse(tb)
+    p = make_pair(an, bn)
+    cs = _choice_sets_key(choice_sets)
+
+    def hit_verdict(hit: RuleHit, rule: str) -> Verdict:
+        kind, strength, values, sa, sb, extra = hit
+        score = strength * (0.7 + 0.3 * min(1.0, p.dice / 0.7))
+        return Verdict("conflict", kind, round(score, 3), rule,
+                       explain(kind, "conflict", p, values, extra, meta_a, meta_b), values, sa, sb)
+
+    term = rule_terminology(p, meta_a, meta_b)
+    if isinstance(term, tuple):
+        return hit_verdict(term, "terminology")
+    hit = rule_choice(p, cs)
+    if hit:
+        return hit_verdict(hit, "choice_set")
+    if p.dice < RELATED_DICE and term != "duplicate":
+        return NEUTRAL
+    for rule, fn in (("priority", lambda: rule_priority(p, meta_a, meta_b)), ("numeric", lambda: rule_numeric(p)),
+                     ("negation", lambda: rule_negation(p)), ("scope", lambda: rule_scope(p)),
+                     ("opposite", lambda: rule_opposite(p))):
+        hit = fn()
+        if hit:
+            return hit_verdict(hit, rule)
+
+    feats = pair_features(p)
+    rel = "equal" if feats["numeric_equal"] else ("compatible" if feats["numeric_compatible"] else "")
+    if term == "duplicate" or (not p.da and not p.db and rel != "compatible" and not feats["numbers_differ"]):
+        values = (ta, tb)
+        return Verdict("duplicate", "duplicate", round(0.9 + 0.1 * p.seq_ratio, 3), "same_content",
+                       explain("duplicate", "duplicate", p, values, "", meta_a, meta_b), values,
+                       ((0, len(ta)),), ((0, len(tb)),))
+    if rel == "compatible" and len(p.da) + len(p.db) <= 4:
+        return Verdict("neutral", "", 0.0, "compatible_numbers", "")
+    return _model_verdict(p, feats, ta, tb, meta_a, meta_b)
+
+
+def residual_features(a: str, b: str, *, choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS
+                      ) -> dict[str, float] | None:
+    """Features of a pair the rules leave to the model, or None when a rule decides (for calibration)."""
+    v = classify(a, b, choice_sets=choice_sets)
+    if v.rule != "model":
+        return None
+    return pair_features(make_pair(analyse(a), analyse(b)))
+
+
+def _model_verdict(p: Pair, feats: dict[str, float], ta: str, tb: str, meta_a: Mapping[str, str],
+                   meta_b: Mapping[str, str]) -> Verdict:
+    probs = model_probs(feats)
+    thresholds = load_model().get("thresholds", {})
+    t_conf = thresholds.get("conflict", 0.5)
+    t_dup = thresholds.get("duplicate", 0.5)
+    if probs["conflict"] >= t_conf and probs["conflict"] >= probs["duplicate"]:
+        va, vb, sa, sb = _diff_values(p)
+        kind = "other"
+        return Verdict("conflict", kind, round(probs["conflict"], 3), "model",
+                       explain(kind, "conflict", p, (va, vb), "", meta_a, meta_b), (va, vb), sa, sb)
+    if probs["duplicate"] >= t_dup:
+        kind = "duplicate" if p.dice >= 0.75 else "overlap"
+        values = (ta, tb)
+        return Verdict("duplicate", kind, round(probs["duplicate"], 3), "model",
+                       explain(kind, "duplicate", p, values, "", meta_a, meta_b), values,
+                       ((0, len(ta)),), ((0, len(tb)),))
+    return Verdict("neutral", "", round(probs["neutral"], 3), "model", "")

@@ -1,0 +1,275 @@
+"""Quantities with comparators and units, normalised to an interval in a base unit.
+
+"at least 24 months" -> Quantity(dim="time", low=63072000, high=inf)
+"within 90 days" after a deletion verb -> retention upper bound 90 days.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .lexicon import KEEP_VERBS, NUMBER_WORDS, REMOVE_VERBS
+
+INF = math.inf
+
+# unit word -> (dimension, factor to the base unit)
+_DAY = 86400.0
+UNITS: dict[str, tuple[str, float]] = {}
+
+
+def _unit(dim: str, factor: float, *names: str) -> None:
+    for name in names:
+        UNITS[name] = (dim, factor)
+
+
+_unit("time", 0.001, "ms", "msec", "msecs", "millisecond", "milliseconds")
+_unit("time", 1.0, "s", "sec", "secs", "second", "seconds")
+_unit("time", 60.0, "min", "mins", "minute", "minutes")
+_unit("time", 3600.0, "h", "hr", "hrs", "hour", "hours")
+_unit("time", _DAY, "d", "day", "days", "business-day", "business-days")
+_unit("time", 7 * _DAY, "wk", "wks", "week", "weeks")
+_unit("time", 30.4 * _DAY, "mo", "mos", "month", "months")
+_unit("time", 91.3 * _DAY, "quarter", "quarters")
+_unit("time", 365 * _DAY, "y", "yr", "yrs", "year", "years")
+_unit("size", 1.0, "b", "byte", "bytes")
+_unit("size", 1e3, "kb", "kilobyte", "kilobytes")
+_unit("size", 1024.0, "kib")
+_unit("size", 1e6, "mb", "megabyte", "megabytes")
+_unit("size", 1024.0**2, "mib")
+_unit("size", 1e9, "gb", "gigabyte", "gigabytes")
+_unit("size", 1024.0**3, "gib")
+_unit("size", 1e12, "tb", "terabyte", "terabytes")
+_unit("size", 1024.0**4, "tib")
+_unit("size", 1e15, "pb", "petabyte", "petabytes")
+_unit("bandwidth", 1e3, "kbps", "kbit/s")
+_unit("bandwidth", 1e6, "mbps", "mbit/s")
+_unit("bandwidth", 1e9, "gbps", "gbit/s")
+_unit("length", 0.001, "mm", "millimeter", "millimeters", "millimetre", "millimetres")
+_unit("length", 0.01, "cm", "centimeter", "centimeters", "centimetre", "centimetres")
+_unit("length", 1.0, "m", "meter", "meters", "metre", "metres")
+_unit("length", 1000.0, "km", "kilometer", "kilometers", "kilometre", "kilometres")
+_unit("length", 0.3048, "ft", "feet", "foot")
+_unit("length", 0.0254, "in", "inch", "inches")
+_unit("length", 1609.344, "mi", "mile", "miles")
+_unit("percent", 1.0, "%", "percent", "per-cent", "pct")
+_unit("frequency", 1.0, "hz", "fps")
+_unit("frequency", 1e3, "khz")
+_unit("frequency", 1e6, "mhz")
+_unit("frequency", 1e9, "ghz")
+_unit("angle", 1.0, "degree", "degrees", "deg", "°")
+_unit("resolution", 1.0, "p")
+_unit("money:usd", 1.0, "$", "usd", "dollar", "dollars")
+_unit("money:eur", 1.0, "€", "eur", "euro", "euros")
+_unit("money:gbp", 1.0, "£", "gbp", "pound", "pounds")
+_unit("money:chf", 1.0, "chf")
+
+_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "millions": 1e6,
+                "bn": 1e9, "b": 1e9, "billion": 1e9}
+
+_PER = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0, "min": 60.0, "hour": 3600.0, "h": 3600.0,
+        "hr": 3600.0, "day": _DAY, "week": 7 * _DAY, "month": 30.4 * _DAY, "year": 365 * _DAY}
+
+_LOWER = (r"at least|no less than|not less than|no fewer than|a minimum of|minimum of|minimum|min\.?|"
+          r"more than|greater than|over|above|exceeding|exceeds?|in excess of|upwards of|>=|≥|>|from")
+_UPPER = (r"at most|no more than|not more than|up to|a maximum of|maximum of|maximum|max\.?|less than|"
+          r"fewer than|under|below|within|no longer than|not longer than|shorter than|faster than|"
+          r"not exceed(?:ing)?|not to exceed|<=|≤|<|by|before|in under|in less than|max")
+_EXACT = r"exactly|precisely|equal to|=|after|every|for|between"
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_WORDNUM = "|".join(sorted((w for w in NUMBER_WORDS if w not in {"single"}), key=len, reverse=True))
+
+QUANTITY_RE = re.compile(
+    rf"(?:(?P<cmp>{_LOWER}|{_UPPER}|{_EXACT})\s+(?:the\s+|an?\s+)?)?"
+    rf"(?P<cur>[$€£])?\s?(?<![\w.,])(?P<num>{_NUM}|(?:{_WORDNUM})\b)"
+    rf"(?:\s?(?:-|to|and)\s?(?P<num2>{_NUM}))?"
+    rf"(?:\s?(?P<mult>k|thousand|million|millions|mn|bn|billion)\b)?"
+    r"\s?-?\s?(?P<unit>%|°|[a-zA-Z][a-zA-Z/\-]*)?"
+    r"(?P<suffix>\s+(?:or (?:more|less|fewer|higher|lower|longer|shorter|above|below|faster)|and (?:above|up|over|below)|"
+    r"at (?:the )?(?:least|most)|minimum|maximum))?",
+    re.IGNORECASE,
+)
+
+# percentiles and the like qualify *which* measure a number constrains
+QUALIFIER_RE = re.compile(r"\b(p\d{2,3}|\d{2}(?:th|st|nd|rd) percentile|median|average|mean|peak|"
+                          r"worst[- ]case|typical|daytime|daylight|day|night|nighttime|weekday|weekend)\b",
+                          re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    dim: str
+    low: float
+    high: float
+    text: str
+    start: int
+    end: int
+    qualifier: str = ""
+    role: str = ""  # "retention" when the number bounds how long data is kept
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high
+
+    def describe(self) -> str:
+        return self.text
+
+
+def _to_float(token: str) -> float | None:
+    token = token.lower().replace(",", "")
+    if token in NUMBER_WORDS:
+        return float(NUMBER_WORDS[token])
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def _classify_cmp(cmp: str | None, suffix: str | None) -> str:
+    if suffix:
+        s = suffix.strip().lower()
+        if any(w in s for w in ("more", "higher", "longer", "above", "up", "over", "least", "minimum")):
+            return "lower"
+        return "upper"
+    if not cmp:
+        return "exact"
+    c = cmp.lower().strip()
+    if re.fullmatch(_LOWER, c):
+        return "lower"
+    if re.fullmatch(_UPPER, c):
+        return "upper"
+    return "exact"
+
+
+def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list[Quantity]:
+    """Find quantities in ``text``; the result is ordered by position."""
+    out: list[Quantity] = []
+    lowered = text.lower()
+    has_remove = any(v in lowered for v in REMOVE_VERBS)
+    has_keep = any(re.search(rf"\b{v}\b", lowered) for v in KEEP_VERBS)
+    for m in QUANTITY_RE.finditer(text):
+        num_s = m.group("num")
+        value = _to_float(num_s)
+        if value is None:
+            continue
+        unit_raw = (m.group("unit") or "").lower()
+        cur = m.group("cur")
+        mult = m.group("mult")
+        value2 = _to_float(m.group("num2")) if m.group("num2") else None
+        if value2 is not None and " and" in text[m.end("num"):m.start("num2")] and (
+                (m.group("cmp") or "").lower() != "between"):
+            value2 = None
+        # Identifiers such as "TLS 1.2", "ISO 27001", "UCAR903" or years.
+        before = text[max(0, m.start("num") - 1):m.start("num")]
+        if before.isalpha():
+            continue
+        is_wordnum = not num_s[0].isdigit()
+        dim = ""
+        factor = 1.0
+        unit_tok = unit_raw.strip("-/")
+        per_match = re.match(r"\s*(?:per|/|an?|each|every)\s*(second|sec|s|minute|min|hour|hr|h|day|week|month|year)\b",
+                             text[m.end():], re.IGNORECASE)
+        if cur:
+            dim, factor = UNITS[cur]
+        elif unit_tok in UNITS:
+            dim, factor = UNITS[unit_tok]
+        elif unit_tok.rstrip("s") in UNITS and len(unit_tok) > 2:
+            dim, factor = UNITS[unit_tok.rstrip("s")]
+        elif re.fullmatch(r"\d{3,4}", num_s) and unit_tok == "p":
+            dim, factor = "resolution", 1.0
+        if is_wordnum and not dim:
+            # "one" on its own is usually an article, not a count; keep only counted nouns.
+            if not unit_tok or num_s.lower() in {"one", "half"} and unit_tok in {"of", "or", "and"}:
+                continue
+        if not dim:
+            if unit_tok and unit_tok.isalpha():
+                nxt = re.findall(r"[A-Za-z]+", text[m.start("unit"):m.start("unit") + 40])[:2]
+                nouns = [w.lower().rstrip("s") if len(w) > 3 else w.lower() for w in nxt]
+                dim = "count:" + "+".join(nouns)
+            elif re.fullmatch(r"(19|20)\d\d", num_s):
+                dim = "year"
+            else:
+                dim = "count:"
+        if mult and dim != "count:":
+            value *= _MULTIPLIERS.get(mult.lower(), 1.0)
+            if value2 is not None:
+                value2 *= _MULTIPLIERS.get(mult.lower(), 1.0)
+        elif mult and dim == "count:":
+            value *= _MULTIPLIERS.get(mult.lower(), 1.0)
+        value *= factor
+        if value2 is not None:
+            value2 *= factor
+        if per_match and dim.startswith("count"):
+            dim = f"rate:{dim[6:]}"
+            value /= _PER.get(per_match.group(1).lower(), 1.0)
+        kind = _classify_cmp(m.group("cmp"), m.group("suffix"))
+        if value2 is not None and value2 > value:
+            low, high = value, value2
+        elif kind == "lower":
+            low, high = value, INF
+        elif kind == "upper":
+            low, high = 0.0, value
+        else:
+            low = high = value
+        # Deadlines on deletion bound how long data may be kept; durations on keeping bound it below.
+        role = ""
+        if dim == "time":
+            window = lowered[max(0, m.start() - 60):m.end() + 40]
+            if has_remove and any(v in window for v in REMOVE_VERBS):
+                role = "retention"
+                low = 0.0 if kind != "lower" else low
+                if kind == "exact":
+                    high = value
+            elif has_keep and any(re.search(rf"\b{v}\b", window) for v in KEEP_VERBS):
+                role = "retention"
+        qual_m = None
+        quals = list(QUALIFIER_RE.finditer(text))
+        after = [qm for qm in quals if 0 <= qm.start() - m.end() <= 20]
+        before_q = [qm for qm in quals if 0 <= m.start() - qm.end() <= 40]
+        if after:
+            qual_m = after[0]
+        elif before_q:
+            qual_m = before_q[-1]
+        qualifier = qual_m.group(1).lower() if qual_m else ""
+        if qualifier in {"daylight", "daytime"}:
+            qualifier = "day"
+        if qualifier == "nighttime":
+            qualifier = "night"
+        start = m.start()
+        end = m.end("suffix") if m.group("suffix") else (m.end("unit") if m.group("unit") else m.end())
+        out.append(Quantity(dim, low, high, text[start:end].strip(), start, end, qualifier, role))
+    return out
+
+
+def _close(x: float, y: float) -> bool:
+    if x == y:
+        return True
+    if math.isinf(x) or math.isinf(y):
+        return False
+    return abs(x - y) <= 0.02 * max(abs(x), abs(y))
+
+
+def same_interval(a: Quantity, b: Quantity) -> bool:
+    return _close(a.low, b.low) and _close(a.high, b.high)
+
+
+def relation(a: Quantity, b: Quantity) -> str:
+    """'equal', 'compatible' (one satisfies the other) or 'conflict'."""
+    if same_interval(a, b):
+        return "equal"
+    # disjoint intervals can never both hold
+    if a.high < b.low * 0.999 or b.high < a.low * 0.999:
+        return "conflict"
+    if a.exact and b.exact:
+        return "conflict"
+    # an exact value inside the other's bound satisfies it
+    if a.exact or b.exact:
+        return "compatible"
+    # two bounds in the same direction with different values are competing targets
+    a_upper = math.isfinite(a.high) and a.low == 0.0
+    b_upper = math.isfinite(b.high) and b.low == 0.0
+    if a_upper == b_upper:
+        return "conflict"
+    return "compatible"

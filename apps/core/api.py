@@ -1,0 +1,81 @@
+"""API plumbing shared by every app: error translation and membership-scoped viewsets."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.viewsets import GenericViewSet
+
+from .errors import ApplicationError, ImmutableRecordError, StaleRevisionError
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, StaleRevisionError):
+        current = exc.current
+        payload = {"detail": exc.message, "current_revision": context.get("stale_payload") or _revision_payload(current)}
+        return Response(payload, status=context.get("stale_status", status.HTTP_409_CONFLICT))
+    if isinstance(exc, ApplicationError):
+        payload: dict[str, Any] = {"detail": exc.message}
+        if exc.field:
+            payload[exc.field] = [exc.message]
+        return Response(payload, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        return Response({"detail": "; ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ImmutableRecordError):
+        return Response({"detail": str(exc)}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
+    return drf_exception_handler(exc, context)
+
+
+def _revision_payload(revision: Any) -> dict[str, Any] | None:
+    if revision is None:
+        return None
+    return {
+        "number": revision.number,
+        "title": revision.title,
+        "body": revision.body,
+        "body_sha256": revision.body_sha256,
+        "author": str(revision.author),
+        "created_at": revision.created_at.isoformat(),
+    }
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since you read it."
+
+
+class ScopedViewSet(GenericViewSet):
+    """A viewset whose objects are looked up in the user's scope *before* anything else.
+
+    DRF picks the handler after `initial()`; checking the object there means a non-member
+    gets 404 for every method, never a 405 or 403 that would reveal the object exists.
+    """
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        if lookup in kwargs:
+            value = kwargs[lookup]
+            if not str(value).isdigit() or not self.get_queryset().filter(**{self.lookup_field: value}).exists():
+                raise Http404
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id in a request body, accepted only if the asking user may see it.
+
+    `scope` is a selector `(user) -> QuerySet`; foreign ids read as "does not exist".
+    """
+
+    def __init__(self, *, scope: Any, **kwargs: Any):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return self.scope(request.user)

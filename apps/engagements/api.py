@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.accounts.models import Membership, Organization
+from apps.accounts.selectors import memberships_visible_to, organizations_visible_to
+from apps.core.api import ScopedViewSet
+
+from . import services
+from .models import Engagement, Objective, Workstream
+from .selectors import engagement_list, objective_list, workstream_list
+from .serializers import (
+    EngagementSerializer,
+    EngagementUpdateSerializer,
+    MembershipSerializer,
+    ObjectiveSerializer,
+    OrganizationSerializer,
+    WorkstreamSerializer,
+)
+
+
+class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = EngagementSerializer
+
+    def get_queryset(self) -> QuerySet[Engagement]:
+        return engagement_list(user=self.request.user).prefetch_related("workstreams", "objectives", "memberships")
+
+    def create(self, request: Request) -> Response:
+        serializer = EngagementSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        organization, _ = Organization.objects.get_or_create(name=serializer.validated_data["organization"].strip())
+        engagement = services.engagement_create(
+            actor=request.user, name=serializer.validated_data["name"], organization=organization,
+            description=serializer.validated_data.get("description", ""),
+        )
+        return Response(EngagementSerializer(self.get_queryset().get(pk=engagement.pk),
+                                             context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EngagementUpdateSerializer, responses=EngagementSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        engagement = self.get_object()
+        serializer = EngagementUpdateSerializer(engagement, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.engagement_update(
+            actor=request.user, engagement=engagement,
+            name=serializer.validated_data.get("name", engagement.name),
+            description=serializer.validated_data.get("description", engagement.description),
+        )
+        return Response(EngagementSerializer(self.get_queryset().get(pk=pk), context={"request": request}).data)
+
+
+class ObjectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = ObjectiveSerializer
+    filterset_fields = ["engagement"]
+
+    def get_queryset(self) -> QuerySet[Objective]:
+        return objective_list(user=self.request.user)
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        objective = services.objective_create(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(objective).data, status=status.HTTP_201_CREATED)
+
+
+class WorkstreamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = WorkstreamSerializer
+    filterset_fields = ["engagement"]
+
+    def get_queryset(self) -> QuerySet[Workstream]:
+        return workstream_list(user=self.request.user)
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        workstream = services.workstream_create(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(workstream).data, status=status.HTTP_201_CREATED)
+
+
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = MembershipSerializer
+    filterset_fields = ["engagement", "role", "workstream"]
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        return memberships_visible_to(user=self.request.user).order_by("id")
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        engagement = data["engagement"]
+        services.require_pmo(actor=request.user, engagement=engagement)
+        organization, _ = Organization.objects.get_or_create(name=data["organization"]["name"].strip())
+        membership = services.member_invite(
+            actor=request.user, engagement=engagement, email=data["user"]["email"],
+            full_name=data["user"].get("full_name", ""), organization=organization, role=data["role"],
+            workstream=data.get("workstream"),
+        )
+        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        services.member_remove(actor=request.user, membership=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = OrganizationSerializer
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        return organizations_visible_to(user=self.request.user)

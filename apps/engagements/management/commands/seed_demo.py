@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from apps.accounts.models import Membership, Organization, User
+from apps.engagements import demo
+from apps.engagements.models import Engagement, Objective, Workstream
+from apps.engagements.seeding import seed_engagement_extras
+from apps.engagements.services import engagement_create, member_invite, objective_create
+from apps.inputs.services import input_create
+
+
+class Command(BaseCommand):
+    help = "Build the demo scenario (idempotent). Creates users with a known password, so DEBUG must be on."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("seed_demo creates accounts with a known password; refusing with DEBUG off "
+                               "(pass --force if you really mean it).")
+        with transaction.atomic():
+            created = self._seed()
+        seed_engagement_extras(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data ready." if created else "Demo data already present; nothing changed."))
+        self.stdout.write("Sign in at http://127.0.0.1:8000/ with password %r as:" % demo.DEMO_PASSWORD)
+        for email, name, org, role, ws in demo.USERS:
+            self.stdout.write(f"  {email:<28} {role}{' (' + ws + ')' if ws else ''} — {name}, {org}")
+        self.stdout.write(f"  {'outsider@example.com':<28} pmo of '{demo.SECOND_ENGAGEMENT}' only")
+
+    def _user(self, email: str, name: str) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=demo.DEMO_PASSWORD, full_name=name)
+        return user
+
+    def _seed(self) -> bool:
+        if Engagement.objects.filter(name=demo.ENGAGEMENT_NAME).exists():
+            return False
+        orgs = {name: Organization.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+                for name, kind in demo.ORGANIZATIONS}
+        users = {email: self._user(email, name) for email, name, *_ in demo.USERS}
+        pmo = users["pmo@example.com"]
+        engagement = engagement_create(
+            actor=pmo, name=demo.ENGAGEMENT_NAME, organization=orgs["Northwind Retail"], client=orgs["Northwind Retail"],
+            description="Renew the web shop, app and customer data platform of Northwind Retail with two partner "
+                        "companies, so every customer gets one fast, consistent, compliant experience.",
+        )
+        for code, title, description in demo.OBJECTIVES:
+            objective_create(actor=pmo, engagement=engagement, code=code, title=title, description=description)
+        workstreams = {w.slug: w for w in Workstream.objects.filter(engagement=engagement)}
+        for email, name, org, role, ws in demo.USERS:
+            if email == pmo.email:
+                continue
+            member_invite(actor=pmo, engagement=engagement, email=email, full_name=name, organization=orgs[org],
+                          role=role, workstream=workstreams.get(ws) if ws else None)
+        objectives = {o.code: o for o in Objective.objects.filter(engagement=engagement)}
+        leads = {m.workstream.slug: m.user for m in Membership.objects.filter(engagement=engagement, role="lead")
+                 .select_related("workstream", "user")}
+        for ws, kind, priority, title, body, tags, objs in demo.INPUTS:
+            input_create(actor=leads[ws], engagement=engagement, workstream=workstreams[ws], kind=kind, title=title,
+                         body=body, priority=priority, tags=tags, objectives=[objectives[c] for c in objs], submit=True)
+        self._second_engagement(orgs)
+        return True
+
+    def _second_engagement(self, orgs: dict[str, Organization]) -> None:
+        outsider = self._user("outsider@example.com", "Otto Sider")
+        other_org, _ = Organization.objects.get_or_create(name="Globex Logistics", defaults={"kind": "client"})
+        engagement = engagement_create(actor=outsider, name=demo.SECOND_ENGAGEMENT, organization=other_org,
+                                       description="A small engagement the demo PMO does not belong to.")
+        ws = {w.slug: w for w in Workstream.objects.filter(engagement=engagement)}
+        for wslug, kind, priority, title, body, tags, _objs in demo.SECOND_INPUTS:
+            input_create(actor=outsider, engagement=engagement, workstream=ws[wslug], kind=kind, title=title,
+                         body=body, priority=priority, tags=tags, submit=True)

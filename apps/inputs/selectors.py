@@ -1,0 +1,59 @@
+"""Input reads, scoped to the asking user's engagements."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from apps.accounts.models import User
+from apps.engagements.selectors import engagement_list
+
+from .models import Input, InputRevision, Tag
+
+
+def input_list(*, user: User, engagement_id: int | None = None, filters: dict[str, Any] | None = None) -> QuerySet[Input]:
+    qs = Input.objects.filter(engagement__in=engagement_list(user=user))
+    if engagement_id is not None:
+        qs = qs.filter(engagement_id=engagement_id)
+    qs = qs.select_related("workstream", "author", "current_revision").prefetch_related("tags")
+    return input_filter(qs, filters or {})
+
+
+def input_filter(qs: QuerySet[Input], filters: dict[str, Any]) -> QuerySet[Input]:
+    """The filters shared by the HTML list and the API: workstream, kind, status, priority, tag, text."""
+    if value := filters.get("workstream"):
+        qs = qs.filter(workstream__slug=value) if not str(value).isdigit() else qs.filter(workstream_id=value)
+    for field in ("kind", "status", "priority"):
+        if value := filters.get(field):
+            qs = qs.filter(**{field: value})
+    if value := filters.get("tag"):
+        qs = qs.filter(tags__name=value)
+    if value := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(title__icontains=value) | Q(current_revision__body__icontains=value))
+    if value := filters.get("objective"):
+        qs = qs.filter(objectives__id=value)
+    return qs.distinct() if filters.get("tag") or filters.get("objective") else qs
+
+
+def input_get(*, user: User, input_id: int, engagement_id: int | None = None) -> Input:
+    qs = input_list(user=user, engagement_id=engagement_id).prefetch_related("objectives")
+    try:
+        return qs.get(pk=input_id)
+    except Input.DoesNotExist as exc:
+        raise Http404("No such input") from exc
+
+
+def revision_list(*, input: Input) -> QuerySet[InputRevision]:
+    return InputRevision.objects.filter(input=input).select_related("author").order_by("-number")
+
+
+def revision_get(*, input: Input, number: int) -> InputRevision:
+    try:
+        return InputRevision.objects.select_related("author").get(input=input, number=number)
+    except InputRevision.DoesNotExist as exc:
+        raise Http404("No such revision") from exc
+
+
+def tag_list(*, engagement_id: int) -> QuerySet[Tag]:
+    return Tag.objects.filter(engagement_id=engagement_id)

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from apps.core.diff import diff_rows
+from apps.core.errors import ApplicationError, StaleRevisionError
+from apps.core.markdown import render_markdown
+from apps.core.views import EngagementMixin, add_service_error
+from apps.engagements.models import Workstream
+
+from . import selectors, services
+from .forms import InputDetailsForm, InputFilterForm, InputForm, ReviseForm
+from .models import Input
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_POST
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    """Live preview for any Markdown textarea; renders through the one safe renderer."""
+    text = next((v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"), "")
+    return HttpResponse(render_markdown(text[:20000]) or "<p class='muted'>Nothing to preview yet.</p>")
+
+
+class InputListView(EngagementMixin, TemplateView):
+    nav = "inputs"
+    template_name = "inputs/list.html"
+
+    def get_template_names(self) -> list[str]:
+        # htmx filter changes swap only the results, keeping the form as the user left it.
+        if self.request.htmx and not self.request.htmx.boosted:
+            return ["inputs/_results.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        workstreams = list(Workstream.objects.filter(engagement=self.engagement))
+        tags = list(selectors.tag_list(engagement_id=self.engagement.pk).values_list("name", flat=True))
+        form = InputFilterForm(self.request.GET or None, workstreams=workstreams, tags=tags)
+        filters = form.cleaned_data if form.is_valid() else {}
+        qs = selectors.input_list(user=self.request.user, engagement_id=self.engagement.pk, filters=filters)
+        page = Paginator(qs.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(filter_form=form, page=page, inputs=page.object_list)
+        return context
+
+
+class InputCreateView(EngagementMixin, TemplateView):
+    nav = "inputs"
+    template_name = "inputs/form.html"
+
+    def _form(self, data: Any = None) -> InputForm:
+        return InputForm(data, engagement=self.engagement, membership=self.membership,
+                         preview_url=reverse("markdown-preview"))
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.membership.writes_inputs:
+            raise PermissionDenied("Your role in this engagement is read-only.")
+        return self.render_to_response(self.get_context_data(form=self._form()))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.membership.writes_inputs:
+            raise PermissionDenied("Your role in this engagement is read-only.")
+        form = self._form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                item = services.input_create(
+                    actor=request.user, engagement=self.engagement, workstream=data["workstream"],
+                    kind=data["kind"], title=data["title"], body=data["body"], priority=data["priority"],
+                    tags=data["tags"], objectives=list(data["objectives"]), submit="submit" in request.POST,
+                )
+                messages.success(request, f"{item.reference} saved as {item.get_status_display().lower()}.")
+                return redirect("inputs:detail", engagement_id=self.engagement.pk, input_id=item.pk)
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class InputObjectMixin(EngagementMixin):
+    nav = "inputs"
+
+    def resolve_objects(self, **kwargs: Any) -> None:
+        self.input = selectors.input_get(user=self.request.user, input_id=kwargs["input_id"],
+                                         engagement_id=self.engagement.pk)
+
+    @property
+    def can_write(self) -> bool:
+        return self.membership.may_write_in(self.input.workstream_id)
+
+    def require_writer(self) -> None:
+        if not self.can_write:
+            raise PermissionDenied("You can only change inputs of your own workstream.")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(input=self.input, can_write=self.can_write)
+        return context
+
+
+class InputDetailView(InputObjectMixin, TemplateView):
+    template_name = "inputs/detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        revisions = list(selectors.revision_list(input=self.input))
+        context.update(revisions=revisions, details_form=InputDetailsForm(engagement=self.engagement, initial={
+            "kind": self.input.kind, "priority": self.input.priority,
+            "tags": ", ".join(t.name for t in self.input.tags.all()),
+            "objectives": list(self.input.objectives.all()),
+        }))
+        return context
+
+
+class InputReviseView(InputObjectMixin, TemplateView):
+    template_name = "inputs/revise.html"
+
+    def _form(self, data: Any = None, initial: Any = None) -> ReviseForm:
+        return ReviseForm(data, initial=initial, preview_url=reverse("markdown-preview"))
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.require_writer()
+        current = self.input.current_revision
+        form = self._form(initial={"title": current.title, "body": current.body,
+                                   "expected_revision": self.input.revision_count})
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.require_writer()
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                revision = services.input_revise(
+                    actor=request.user, input=self.input, title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"], expected_revision=form.cleaned_data["expected_revision"],
+                )
+                messages.success(request, f"Saved as revision {revision.number}.")
+                return redirect("inputs:detail", engagement_id=self.engagement.pk, input_id=self.input.pk)
+            except StaleRevisionError as exc:
+                # Keep what the user typed; show the newer revision; let them merge and save on top of it.
+                data = request.POST.copy()
+                data["expected_revision"] = str(exc.current.number)
+                form = self._form(data)
+                form.is_valid()
+                form.add_error(None, exc.message + " Compare with the newer text below, merge, then save again.")
+                return self.render_to_response(self.get_context_data(form=form, newer=exc.current), status=409)
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class InputDetailsUpdateView(InputObjectMixin, TemplateView):
+    template_name = "inputs/detail.html"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.require_writer()
+        form = InputDetailsForm(request.POST, engagement=self.engagement)
+        if form.is_valid():
+            try:
+                services.input_update_details(actor=request.user, input=self.input, **form.cleaned_data)
+                messages.success(request, "Details saved.")
+                return redirect("inputs:detail", engagement_id=self.engagement.pk, input_id=self.input.pk)
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+        context = self.get_context_data(revisions=list(selectors.revision_list(input=self.input)))
+        context["details_form"] = form
+        return self.render_to_response(context, status=400)
+
+
+class InputActionView(InputObjectMixin, TemplateView):
+    """POST-only workflow actions: submit, withdraw."""
+
+    action: str = ""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.require_writer()
+        try:
+            if self.action == "submit":
+                services.input_submit(actor=request.user, input=self.input)
+                messages.success(request, f"{self.input.reference} submitted; checking it against other workstreams.")
+            else:
+                services.input_withdraw(actor=request.user, input=self.input, reason=request.POST.get("reason", ""))
+                messages.success(request, f"{self.input.reference} withdrawn.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("inputs:detail", engagement_id=self.engagement.pk, input_id=self.input.pk)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect("inputs:detail", engagement_id=self.engagement.pk, input_id=self.input.pk)
+
+
+class InputDiffView(InputObjectMixin, TemplateView):
+    template_name = "inputs/diff.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        latest = self.input.revision_count
+        try:
+            old_n = int(self.request.GET.get("old", max(latest - 1, 1)))
+            new_n = int(self.request.GET.get("new", latest))
+        except ValueError:
+            old_n, new_n = max(latest - 1, 1), latest
+        old = selectors.revision_get(input=self.input, number=old_n)
+        new = selectors.revision_get(input=self.input, number=new_n)
+        context.update(old=old, new=new, rows=diff_rows(old.body, new.body),
+                       title_changed=old.title != new.title, numbers=range(1, latest + 1))
+        return context

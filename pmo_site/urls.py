@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.engagements import views as engagement_views
+from apps.inputs import views as input_views
+
+urlpatterns = [
+    path("", engagement_views.home, name="home"),
+    path("accounts/", include("apps.accounts.urls")),
+    path("e/", include("apps.engagements.urls")),
+    path("e/", include("apps.inputs.urls")),
+    path("markdown/preview/", input_views.markdown_preview, name="markdown-preview"),
+    path("api/v1/", include("pmo_site.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
