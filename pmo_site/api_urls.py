@@ -1,8 +1,12 @@
-"""Every REST resource under /api/v1/. Apps register their viewsets here."""
+"""Every REST resource under /api/v1/. Each app registers its viewsets through api_routes.register."""
 from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from apps.alignment import api_routes as alignment_routes
+from apps.approvals import api_routes as approvals_routes
+from apps.conflicts import api_routes as conflicts_routes
+from apps.deliverables import api_routes as deliverables_routes
 from apps.engagements.api import (
     EngagementViewSet,
     MembershipViewSet,
@@ -11,6 +15,7 @@ from apps.engagements.api import (
     WorkstreamViewSet,
 )
 from apps.inputs.api import InputViewSet
+from apps.notifications import api_routes as notifications_routes
 
 router = DefaultRouter()
 router.register("engagements", EngagementViewSet, basename="engagement")
@@ -19,6 +24,8 @@ router.register("workstreams", WorkstreamViewSet, basename="workstream")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("inputs", InputViewSet, basename="input")
+for app_routes in (conflicts_routes, alignment_routes, deliverables_routes, approvals_routes, notifications_routes):
+    app_routes.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

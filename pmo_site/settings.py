@@ -46,6 +46,11 @@ INSTALLED_APPS = [
     "apps.engagements",
     "apps.inputs",
     "apps.audit",
+    "apps.conflicts",
+    "apps.alignment",
+    "apps.deliverables",
+    "apps.approvals",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,7 @@ from .errors import ApplicationError, ImmutableRecordError, StaleRevisionError
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, StaleRevisionError):
         current = exc.current
-        payload = {"detail": exc.message, "current_revision": context.get("stale_payload") or _revision_payload(current)}
+        payload = {"detail": exc.message, "current_revision": _revision_payload(current)}
         return Response(payload, status=context.get("stale_status", status.HTTP_409_CONFLICT))
     if isinstance(exc, ApplicationError):
         payload: dict[str, Any] = {"detail": exc.message}

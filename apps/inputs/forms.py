@@ -19,7 +19,9 @@ class InputForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12, "hx-post": "", "hx-trigger": "keyup changed delay:400ms",
                                      "hx-target": "#preview", "hx-swap": "innerHTML"}),
     )
-    priority = forms.ChoiceField(choices=Input.Priority.choices, initial=Input.Priority.SHOULD, label="Priority (MoSCoW)")
+    priority = forms.ChoiceField(
+        choices=Input.Priority.choices, initial=Input.Priority.SHOULD, label="Priority (MoSCoW)"
+    )
     tags = forms.CharField(required=False, max_length=500, help_text="Comma-separated, e.g. retention, gdpr")
     objectives = forms.ModelMultipleChoiceField(
         queryset=Objective.objects.none(), required=False, widget=forms.CheckboxSelectMultiple

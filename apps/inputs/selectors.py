@@ -12,7 +12,9 @@ from apps.engagements.selectors import engagement_list
 from .models import Input, InputRevision, Tag
 
 
-def input_list(*, user: User, engagement_id: int | None = None, filters: dict[str, Any] | None = None) -> QuerySet[Input]:
+def input_list(
+    *, user: User, engagement_id: int | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Input]:
     qs = Input.objects.filter(engagement__in=engagement_list(user=user))
     if engagement_id is not None:
         qs = qs.filter(engagement_id=engagement_id)

@@ -20,7 +20,6 @@ from apps.engagements.models import Workstream
 
 from . import selectors, services
 from .forms import InputDetailsForm, InputFilterForm, InputForm, ReviseForm
-from .models import Input
 
 PAGE_SIZE = 25
 

@@ -27,8 +27,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = self._seed()
         seed_engagement_extras(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready." if created else "Demo data already present; nothing changed."))
-        self.stdout.write("Sign in at http://127.0.0.1:8000/ with password %r as:" % demo.DEMO_PASSWORD)
+        done = "Demo data ready." if created else "Demo data already present; nothing changed."
+        self.stdout.write(self.style.SUCCESS(done))
+        self.stdout.write(f"Sign in at http://127.0.0.1:8000/ with password {demo.DEMO_PASSWORD!r} as:")
         for email, name, org, role, ws in demo.USERS:
             self.stdout.write(f"  {email:<28} {role}{' (' + ws + ')' if ws else ''} — {name}, {org}")
         self.stdout.write(f"  {'outsider@example.com':<28} pmo of '{demo.SECOND_ENGAGEMENT}' only")
@@ -47,7 +48,8 @@ class Command(BaseCommand):
         users = {email: self._user(email, name) for email, name, *_ in demo.USERS}
         pmo = users["pmo@example.com"]
         engagement = engagement_create(
-            actor=pmo, name=demo.ENGAGEMENT_NAME, organization=orgs["Northwind Retail"], client=orgs["Northwind Retail"],
+            actor=pmo, name=demo.ENGAGEMENT_NAME, organization=orgs["Northwind Retail"],
+            client=orgs["Northwind Retail"],
             description="Renew the web shop, app and customer data platform of Northwind Retail with two partner "
                         "companies, so every customer gets one fast, consistent, compliant experience.",
         )
@@ -60,8 +62,10 @@ class Command(BaseCommand):
             member_invite(actor=pmo, engagement=engagement, email=email, full_name=name, organization=orgs[org],
                           role=role, workstream=workstreams.get(ws) if ws else None)
         objectives = {o.code: o for o in Objective.objects.filter(engagement=engagement)}
-        leads = {m.workstream.slug: m.user for m in Membership.objects.filter(engagement=engagement, role="lead")
-                 .select_related("workstream", "user")}
+        lead_memberships = Membership.objects.filter(engagement=engagement, role="lead").select_related(
+            "workstream", "user"
+        )
+        leads = {m.workstream.slug: m.user for m in lead_memberships}
         for ws, kind, priority, title, body, tags, objs in demo.INPUTS:
             input_create(actor=leads[ws], engagement=engagement, workstream=workstreams[ws], kind=kind, title=title,
                          body=body, priority=priority, tags=tags, objectives=[objectives[c] for c in objs], submit=True)

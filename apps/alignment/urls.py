@@ -1,0 +1,6 @@
+"""HTML routes of the alignment app, mounted under /e/ (every route takes engagement_id first)."""
+from django.urls import path  # noqa: F401
+
+app_name = "alignment"
+
+urlpatterns: list = []

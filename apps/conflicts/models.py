@@ -1,0 +1,132 @@
+"""What detection produced: findings (conflicts and merge candidates), runs, choice sets."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from apps.core.models import TimeStampedModel
+
+
+class ChoiceSet(TimeStampedModel):
+    """Mutually exclusive options an engagement adds to the built-in catalogue (e.g. CDN vendors)."""
+
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="choice_sets")
+    name = models.CharField(max_length=80)
+    # [["aws", "amazon web services"], ["azure", "microsoft azure"]]: each option with its synonyms
+    options = models.JSONField(default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["engagement_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["engagement", "name"], name="choiceset_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DetectionRun(TimeStampedModel):
+    class Scope(models.TextChoices):
+        INCREMENTAL = "incremental", "Incremental check"
+        FULL = "full", "Full scan"
+        NIGHTLY = "nightly", "Nightly scan"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="detection_runs")
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    trigger_revision = models.ForeignKey(
+        "inputs.InputRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    triggered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    findings_new = models.PositiveIntegerField(default=0)
+    findings_seen = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, round(100 * self.done / self.total))
+
+
+class Finding(TimeStampedModel):
+    """A conflict or merge candidate between two statements of two input revisions.
+
+    `fingerprint` (the two revisions' hashes, the statement spans and the kind) is unique, so
+    re-running a scan or a worker dying half-way never duplicates or loses a finding.
+    """
+
+    class Label(models.TextChoices):
+        CONFLICT = "conflict", "Conflict"
+        DUPLICATE = "duplicate", "Merge candidate"
+
+    class Kind(models.TextChoices):
+        NUMERIC = "numeric", "Numeric"
+        EXCLUSIVE_CHOICE = "exclusive_choice", "Exclusive choice"
+        NEGATION = "negation", "Negation / modality"
+        SCOPE = "scope", "Scope / quantifier"
+        TERMINOLOGY = "terminology", "Terminology"
+        PRIORITY = "priority", "Priority"
+        OTHER = "other", "Other"
+        DUPLICATE = "duplicate", "Duplicate"
+        OVERLAP = "overlap", "Overlap"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        IN_ALIGNMENT = "in_alignment", "In alignment"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed (false positive)"
+        SUPERSEDED = "superseded", "Superseded by a newer revision"
+
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="findings")
+    fingerprint = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=16, choices=Label.choices, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    revision_a = models.ForeignKey("inputs.InputRevision", on_delete=models.PROTECT, related_name="+")
+    revision_b = models.ForeignKey("inputs.InputRevision", on_delete=models.PROTECT, related_name="+")
+    input_a = models.ForeignKey("inputs.Input", on_delete=models.CASCADE, related_name="findings_as_a")
+    input_b = models.ForeignKey("inputs.Input", on_delete=models.CASCADE, related_name="findings_as_b")
+    workstream_a = models.ForeignKey("engagements.Workstream", on_delete=models.PROTECT, related_name="+")
+    workstream_b = models.ForeignKey("engagements.Workstream", on_delete=models.PROTECT, related_name="+")
+    statement_a = models.TextField()
+    statement_b = models.TextField()
+    span_a = models.JSONField(default=list)  # [start, end] of the statement within revision_a.body
+    span_b = models.JSONField(default=list)
+    highlights = models.JSONField(default=dict)  # {"a": [[s, e], ...], "b": [...]} within the statements
+    values = models.JSONField(default=list)  # the clashing values, e.g. ["at least 24 months", "within 90 days"]
+    rule = models.CharField(max_length=80)
+    score = models.FloatField()
+    explanation = models.TextField()
+    dismissed_reason = models.TextField(blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey(DetectionRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings")
+
+    class Meta:
+        ordering = ["-score", "-id"]
+        indexes = [
+            models.Index(fields=["engagement", "label", "status"]),
+            models.Index(fields=["engagement", "workstream_a", "workstream_b"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_label_display()} F-{self.pk}: {self.get_kind_display()}"
+
+    @property
+    def reference(self) -> str:
+        return f"F-{self.pk}"

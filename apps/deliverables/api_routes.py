@@ -1,0 +1,6 @@
+"""REST resources of the deliverables app, registered on the /api/v1/ router."""
+from rest_framework.routers import DefaultRouter
+
+
+def register(router: DefaultRouter) -> None:
+    """Add this app's viewsets to the shared router."""
