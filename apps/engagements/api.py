@@ -24,6 +24,7 @@ from .serializers import (
 
 
 class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    queryset = Engagement.objects.none()  # for the schema generator; requests use get_queryset()
     serializer_class = EngagementSerializer
 
     def get_queryset(self) -> QuerySet[Engagement]:
@@ -54,6 +55,7 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
 
 class ObjectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    queryset = Objective.objects.none()  # for the schema generator; requests use get_queryset()
     serializer_class = ObjectiveSerializer
     filterset_fields = ["engagement"]
 
@@ -68,6 +70,7 @@ class ObjectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
 
 
 class WorkstreamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    queryset = Workstream.objects.none()  # for the schema generator; requests use get_queryset()
     serializer_class = WorkstreamSerializer
     filterset_fields = ["engagement"]
 
@@ -82,6 +85,7 @@ class WorkstreamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
 
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    queryset = Membership.objects.none()  # for the schema generator; requests use get_queryset()
     serializer_class = MembershipSerializer
     filterset_fields = ["engagement", "role", "workstream"]
 
@@ -108,6 +112,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
 
 class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    queryset = Organization.objects.none()  # for the schema generator; requests use get_queryset()
     serializer_class = OrganizationSerializer
 
     def get_queryset(self) -> QuerySet[Organization]:
