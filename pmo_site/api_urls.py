@@ -14,7 +14,7 @@ from apps.engagements.api import (
     OrganizationViewSet,
     WorkstreamViewSet,
 )
-from apps.inputs.api import InputViewSet
+from apps.inputs.api import InputRequestViewSet, InputViewSet
 from apps.notifications import api_routes as notifications_routes
 
 router = DefaultRouter()
@@ -24,6 +24,7 @@ router.register("workstreams", WorkstreamViewSet, basename="workstream")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("inputs", InputViewSet, basename="input")
+router.register("input-requests", InputRequestViewSet, basename="input-request")
 for app_routes in (conflicts_routes, alignment_routes, deliverables_routes, approvals_routes, notifications_routes):
     app_routes.register(router)
 

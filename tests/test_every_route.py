@@ -86,6 +86,11 @@ def world(db, engagement, workstreams, personas, objective, make_input):
 
     membership = Membership.objects.get(user=it_lead, engagement=engagement)
     objects.update(membership=membership, organization=membership.organization)
+    from apps.inputs.requests import input_request_create
+
+    objects["input_request"] = input_request_create(
+        actor=pmo, engagement=engagement, topic=f"{MARKER} request", due_date=timezone.localdate() + timedelta(days=7),
+        workstreams=[workstreams["it"], workstreams["data"]])
     objects.update(_other_apps_objects(engagement, workstreams, pmo, personas["customer"], a, b, objective))
     return objects
 
@@ -145,14 +150,16 @@ OBJECT_KWARGS = {
     "deliverable_id": "deliverable", "section_id": "section", "link_id": "trace_link",
     "trace_link_id": "trace_link", "version_id": "version", "submission_id": "submission",
     "signature_id": "signature", "change_item_id": "change_item", "comment_id": "comment",
-    "notification_id": "notification", "objective_id": "objective", "workstream_id": "workstream",
+    "notification_id": "notification", "request_id": "input_request", "objective_id": "objective",
+    "workstream_id": "workstream",
 }
 # Non-object kwargs and the value to use.
 PLAIN_KWARGS = {"number": 1, "fmt": "md", "format_name": "md"}
 # DRF router basename → object whose pk fills {pk}.
 API_BASENAMES = {
     "engagement": "engagement", "objective": "objective", "workstream": "workstream", "input": "input",
-    "membership": "membership", "organization": "organization", "finding": "finding", "detection-run": "run", "choice-set": "choice_set", "session": "session",
+    "membership": "membership", "organization": "organization", "input-request": "input_request",
+    "finding": "finding", "detection-run": "run", "choice-set": "choice_set", "session": "session",
     "alignment-session": "session", "agenda-item": "agenda_item", "position": "position",
     "decision": "decision", "deliverable": "deliverable", "section": "section", "trace-link": "trace_link",
     "version": "version", "version-approval": "version", "signature": "signature",

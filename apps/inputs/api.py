@@ -13,12 +13,14 @@ from apps.core.api import ScopedViewSet, _revision_payload
 from apps.core.diff import unified_diff
 from apps.core.errors import StaleRevisionError
 
+from . import requests as input_requests
 from . import selectors, services
-from .models import Input
+from .models import Input, InputRequest
 from .serializers import (
     DiffSerializer,
     InputCreateSerializer,
     InputDetailsSerializer,
+    InputRequestSerializer,
     InputReviseSerializer,
     InputSerializer,
     RevisionSerializer,
@@ -144,3 +146,26 @@ class InputViewSet(mixins.ListModelMixin, ScopedViewSet):
         new = selectors.revision_get(input=item, number=new_n)
         text = unified_diff(old.body, new.body, old_label=f"r{old_n}", new_label=f"r{new_n}")
         return Response({"old": old_n, "new": new_n, "unified": text})
+
+
+class InputRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    queryset = InputRequest.objects.none()  # for the schema generator; requests use get_queryset()
+    serializer_class = InputRequestSerializer
+    filterset_fields = ["engagement", "status"]
+
+    def get_queryset(self) -> QuerySet[InputRequest]:
+        return input_requests.input_request_list(user=self.request.user).prefetch_related("answers").order_by(
+            "due_date", "id")
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = input_requests.input_request_create(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=InputRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        input_requests.input_request_close(actor=request.user, request=self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)

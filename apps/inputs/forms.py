@@ -7,7 +7,7 @@ from django import forms
 from apps.accounts.models import Membership
 from apps.engagements.models import Engagement, Objective, Workstream
 
-from .models import BODY_MAX, TITLE_MAX, Input
+from .models import BODY_MAX, TITLE_MAX, Input, InputRequest
 
 
 class InputForm(forms.Form):
@@ -26,14 +26,21 @@ class InputForm(forms.Form):
     objectives = forms.ModelMultipleChoiceField(
         queryset=Objective.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    answers_request = forms.ModelChoiceField(
+        queryset=InputRequest.objects.none(), required=False, label="In answer to request",
+        empty_label="— not an answer to a request —",
+    )
 
     def __init__(self, *args: Any, engagement: Engagement, membership: Membership, preview_url: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
         workstreams = Workstream.objects.filter(engagement=engagement)
+        requests = InputRequest.objects.filter(engagement=engagement, status=InputRequest.Status.OPEN)
         if not membership.is_pmo:
             workstreams = workstreams.filter(pk=membership.workstream_id)
+            requests = requests.filter(workstreams__id=membership.workstream_id)
             self.fields["workstream"].initial = membership.workstream_id
         self.fields["workstream"].queryset = workstreams
+        self.fields["answers_request"].queryset = requests.distinct()
         self.fields["objectives"].queryset = Objective.objects.filter(engagement=engagement)
         self.fields["body"].widget.attrs["hx-post"] = preview_url
 
@@ -83,3 +90,15 @@ class InputFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["workstream"].choices = [("", "All workstreams")] + [(w.slug, w.name) for w in workstreams]
         self.fields["tag"].choices = [("", "Any tag")] + [(t, t) for t in tags]
+
+
+class InputRequestForm(forms.Form):
+    topic = forms.CharField(max_length=200, help_text="e.g. Data retention for campaign logs")
+    description = forms.CharField(required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    workstreams = forms.ModelMultipleChoiceField(queryset=Workstream.objects.none(),
+                                                 widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["workstreams"].queryset = Workstream.objects.filter(engagement=engagement)

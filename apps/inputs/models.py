@@ -56,6 +56,9 @@ class Input(TimeStampedModel):
     )
     revision_count = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    answers_request = models.ForeignKey(
+        "InputRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -87,3 +90,29 @@ class InputRevision(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.input.reference} r{self.number}"
+
+
+class InputRequest(TimeStampedModel):
+    """The PMO asks workstreams for their input on a topic by a due date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="input_requests")
+    topic = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=10000)
+    due_date = models.DateField()
+    workstreams = models.ManyToManyField("engagements.Workstream", related_name="input_requests")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["status", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    @property
+    def reference(self) -> str:
+        return f"RQ-{self.pk}"

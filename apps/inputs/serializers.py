@@ -5,7 +5,8 @@ from rest_framework import serializers
 from apps.core.api import ScopedPrimaryKeyRelatedField
 from apps.engagements.selectors import engagement_list, objective_list, workstream_list
 
-from .models import BODY_MAX, TITLE_MAX, Input, InputRevision
+from .models import BODY_MAX, TITLE_MAX, Input, InputRequest, InputRevision
+from .requests import input_request_list
 
 
 class RevisionSerializer(serializers.ModelSerializer):
@@ -33,6 +34,7 @@ class InputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "engagement", "workstream", "workstream_name", "kind", "title", "body", "body_sha256", "status",
             "priority", "tags", "objectives", "author", "revision", "created_at", "updated_at", "submitted_at",
+            "answers_request",
         ]
         read_only_fields = fields
 
@@ -49,6 +51,10 @@ class InputCreateSerializer(serializers.Serializer):
         scope=lambda user: objective_list(user=user), many=True, required=False, default=list
     )
     submit = serializers.BooleanField(default=False, help_text="Submit right away instead of saving a draft.")
+    answers_request = ScopedPrimaryKeyRelatedField(
+        scope=lambda user: input_request_list(user=user), required=False, allow_null=True, default=None,
+        help_text="The input request this input answers.",
+    )
 
 
 class InputDetailsSerializer(serializers.Serializer):
@@ -89,3 +95,18 @@ class DiffSerializer(serializers.Serializer):
     old = serializers.IntegerField()
     new = serializers.IntegerField()
     unified = serializers.CharField()
+
+
+class InputRequestSerializer(serializers.ModelSerializer):
+    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    workstreams = ScopedPrimaryKeyRelatedField(scope=lambda user: workstream_list(user=user), many=True)
+    answered_workstreams = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InputRequest
+        fields = ["id", "engagement", "topic", "description", "due_date", "workstreams", "status",
+                  "answered_workstreams", "created_at"]
+        read_only_fields = ["id", "status", "created_at"]
+
+    def get_answered_workstreams(self, obj: InputRequest) -> list[int]:
+        return sorted({a.workstream_id for a in obj.answers.all() if a.status != Input.Status.WITHDRAWN})

@@ -16,7 +16,8 @@ from apps.core.hashing import sha256_text
 from apps.engagements.models import Engagement, Objective, Workstream
 
 from . import hooks
-from .models import BODY_MAX, TITLE_MAX, Input, InputRevision, Tag
+from .models import BODY_MAX, TITLE_MAX, Input, InputRequest, InputRevision, Tag
+from .requests import validate_answer
 
 MAX_TAGS = 20
 
@@ -82,6 +83,7 @@ def input_create(
     tags: Iterable[str] = (),
     objectives: Sequence[Objective] = (),
     submit: bool = False,
+    answers_request: InputRequest | None = None,
 ) -> Input:
     if workstream.engagement_id != engagement.pk:
         raise ApplicationError("That workstream is not part of this engagement.", field="workstream")
@@ -91,8 +93,10 @@ def input_create(
     if priority not in Input.Priority.values:
         raise ApplicationError(f"Unknown priority {priority!r}.", field="priority")
     title, body = _clean_text(title=title, body=body)
+    validate_answer(request=answers_request, engagement=engagement, workstream=workstream)
     item = Input.objects.create(
-        engagement=engagement, workstream=workstream, kind=kind, title=title, priority=priority, author=actor
+        engagement=engagement, workstream=workstream, kind=kind, title=title, priority=priority, author=actor,
+        answers_request=answers_request,
     )
     revision = _new_revision(input=item, title=title, body=body, actor=actor)
     item.save(update_fields=["revision_count", "current_revision", "title"])
@@ -100,7 +104,8 @@ def input_create(
     item.objectives.set(_objectives(engagement=engagement, objectives=objectives))
     audit_log(actor=actor, action="inputs.input.created", target=item, engagement=engagement,
               changes={"workstream": workstream.name, "kind": kind, "title": title, "revision": 1,
-                       "body_sha256": revision.body_sha256})
+                       "body_sha256": revision.body_sha256,
+                       "answers_request": answers_request.pk if answers_request else None})
     if submit:
         input_submit(actor=actor, input=item)
     return item

@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:engagement_id>/inputs/<int:input_id>/withdraw/", views.InputActionView.as_view(action="withdraw"),
          name="withdraw"),
     path("<int:engagement_id>/inputs/<int:input_id>/diff/", views.InputDiffView.as_view(), name="diff"),
+    path("<int:engagement_id>/requests/", views.InputRequestListView.as_view(), name="requests"),
+    path("<int:engagement_id>/requests/<int:request_id>/", views.InputRequestDetailView.as_view(), name="request"),
 ]

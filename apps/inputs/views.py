@@ -18,8 +18,9 @@ from apps.core.markdown import render_markdown
 from apps.core.views import EngagementMixin, add_service_error
 from apps.engagements.models import Workstream
 
+from . import requests as input_requests
 from . import selectors, services
-from .forms import InputDetailsForm, InputFilterForm, InputForm, ReviseForm
+from .forms import InputDetailsForm, InputFilterForm, InputForm, InputRequestForm, ReviseForm
 
 PAGE_SIZE = 25
 
@@ -65,7 +66,10 @@ class InputCreateView(EngagementMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.membership.writes_inputs:
             raise PermissionDenied("Your role in this engagement is read-only.")
-        return self.render_to_response(self.get_context_data(form=self._form()))
+        form = self._form()
+        if (asked := request.GET.get("request", "")).isdigit():
+            form.fields["answers_request"].initial = int(asked)
+        return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.membership.writes_inputs:
@@ -78,6 +82,7 @@ class InputCreateView(EngagementMixin, TemplateView):
                     actor=request.user, engagement=self.engagement, workstream=data["workstream"],
                     kind=data["kind"], title=data["title"], body=data["body"], priority=data["priority"],
                     tags=data["tags"], objectives=list(data["objectives"]), submit="submit" in request.POST,
+                    answers_request=data["answers_request"],
                 )
                 messages.success(request, f"{item.reference} saved as {item.get_status_display().lower()}.")
                 return redirect("inputs:detail", engagement_id=self.engagement.pk, input_id=item.pk)
@@ -214,3 +219,57 @@ class InputDiffView(InputObjectMixin, TemplateView):
         context.update(old=old, new=new, rows=diff_rows(old.body, new.body),
                        title_changed=old.title != new.title, numbers=range(1, latest + 1))
         return context
+
+
+class InputRequestListView(EngagementMixin, TemplateView):
+    template_name = "inputs/requests.html"
+    nav = "requests"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        requests = list(input_requests.input_request_list(user=self.request.user, engagement_id=self.engagement.pk))
+        context.update(requests=requests, overdue={r.pk for r in requests if input_requests.is_overdue(r)})
+        context.setdefault("form", InputRequestForm(engagement=self.engagement))
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.membership.is_pmo:
+            raise PermissionDenied("Only the PMO requests inputs.")
+        form = InputRequestForm(request.POST, engagement=self.engagement)
+        if form.is_valid():
+            try:
+                created = input_requests.input_request_create(
+                    actor=request.user, engagement=self.engagement, topic=form.cleaned_data["topic"],
+                    description=form.cleaned_data["description"], due_date=form.cleaned_data["due_date"],
+                    workstreams=list(form.cleaned_data["workstreams"]),
+                )
+                messages.success(request, f"{created.reference} sent to {created.workstreams.count()} workstream(s).")
+                return redirect("inputs:request", engagement_id=self.engagement.pk, request_id=created.pk)
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class InputRequestDetailView(EngagementMixin, TemplateView):
+    template_name = "inputs/request_detail.html"
+    nav = "requests"
+
+    def resolve_objects(self, **kwargs: Any) -> None:
+        self.input_request = input_requests.input_request_get(
+            user=self.request.user, engagement_id=self.engagement.pk, request_id=kwargs["request_id"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(req=self.input_request, answers=input_requests.input_request_answers(request=self.input_request),
+                       overdue=input_requests.is_overdue(self.input_request))
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.membership.is_pmo:
+            raise PermissionDenied("Only the PMO closes requests.")
+        try:
+            input_requests.input_request_close(actor=request.user, request=self.input_request)
+            messages.success(request, f"{self.input_request.reference} closed.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("inputs:request", engagement_id=self.engagement.pk, request_id=self.input_request.pk)
