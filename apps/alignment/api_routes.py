@@ -4,3 +4,9 @@ from rest_framework.routers import DefaultRouter
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the shared router."""
+    from .api import AgendaItemViewSet, DecisionViewSet, PositionViewSet, SessionViewSet
+
+    router.register("sessions", SessionViewSet, basename="session")
+    router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
+    router.register("positions", PositionViewSet, basename="position")
+    router.register("decisions", DecisionViewSet, basename="decision")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import ImmutableModel, TimeStampedModel
 
 
 class AlignmentSession(TimeStampedModel):
@@ -24,6 +24,8 @@ class AlignmentSession(TimeStampedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     concluded_at = models.DateTimeField(null=True, blank=True)
     minutes_revision = models.PositiveIntegerField(default=0)  # stale-edit guard for minutes
+    minutes_updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-scheduled_at", "-id"]
@@ -99,6 +101,8 @@ class Decision(TimeStampedModel):
     # The input revisions the decision rested on; when one gets a newer revision the decision is suspect.
     source_revisions = models.ManyToManyField("inputs.InputRevision", blank=True, related_name="decisions")
     is_suspect = models.BooleanField(default=False)
+    suspect_reason = models.CharField(max_length=300, blank=True)
+    suspect_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -109,3 +113,32 @@ class Decision(TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"D-{self.pk}"
+
+    @property
+    def is_open_follow_up(self) -> bool:
+        return self.outcome in (self.Outcome.DEFER, self.Outcome.ESCALATE)
+
+
+class DecisionRevision(ImmutableModel):
+    """Each version of a decision as it was recorded; revising a decision appends one, never edits."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="revisions")
+    version = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=10, choices=Decision.Outcome.choices)
+    rationale = models.TextField(max_length=20000)
+    adopted_input = models.ForeignKey("inputs.Input", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    merged_text = models.TextField(blank=True, max_length=20000)
+    due_date = models.DateField(null=True, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source_revision_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision_id", "version"]
+        constraints = [models.UniqueConstraint(fields=["decision", "version"], name="decision_revision_unique")]
+
+    def __str__(self) -> str:
+        return f"D-{self.decision_id} v{self.version}"

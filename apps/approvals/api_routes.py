@@ -4,3 +4,9 @@ from rest_framework.routers import DefaultRouter
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the shared router."""
+    from .api import SignatureViewSet, VersionApprovalViewSet
+
+    # Same prefix as the deliverables app's VersionViewSet (basename "version", list/retrieve);
+    # this one has only the detail actions submit/ and sign/, so the routes do not collide.
+    router.register("versions", VersionApprovalViewSet, basename="version-approval")
+    router.register("signatures", SignatureViewSet, basename="signature")

@@ -63,6 +63,7 @@ class SigningLock(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signing_lock")
     failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(null=True, blank=True)  # first failure of the current window
     locked_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

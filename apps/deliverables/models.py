@@ -34,6 +34,8 @@ class Section(TimeStampedModel):
     revision = models.PositiveIntegerField(default=1)  # stale-edit guard, bumped on every body change
     source_decision = models.ForeignKey("alignment.Decision", null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="sections")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
 
     class Meta:
         ordering = ["deliverable_id", "order", "id"]

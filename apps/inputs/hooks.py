@@ -13,16 +13,23 @@ if TYPE_CHECKING:
 
 
 def revision_created(*, revision: InputRevision, previous: InputRevision | None) -> None:
+    from apps.deliverables.services import tracelinks_mark_suspect_for_revision  # links/decisions → suspect
+    tracelinks_mark_suspect_for_revision(revision=revision)
+    from apps.conflicts import services as conflicts  # old revision's findings → superseded; recheck
+    conflicts.detection_revision_created(revision=revision, previous=previous)
     return None
 
 
 def input_submitted(*, input: Input) -> None:
-    return None
+    from apps.conflicts import services as conflicts  # incremental check after commit
+    conflicts.detection_input_submitted(input=input)
 
 
 def input_withdrawn(*, input: Input) -> None:
-    return None
+    from apps.conflicts import services as conflicts  # its open findings → superseded
+    conflicts.detection_input_withdrawn(input=input)
 
 
 def input_details_changed(*, input: Input) -> None:
-    return None
+    from apps.conflicts import services as conflicts  # priority/kind feed detection: recheck
+    conflicts.detection_input_details_changed(input=input)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from apps.alignment.models import Decision
+from apps.engagements.models import Engagement, Objective, Workstream
+from apps.inputs.models import Input
+
+from .models import Deliverable
+from .services import BODY_MAX, DESCRIPTION_MAX, HEADING_MAX, TITLE_MAX
+from .trace import STATUSES
+
+
+class DeliverableForm(forms.Form):
+    title = forms.CharField(max_length=TITLE_MAX, initial="Integrated Requirements Specification")
+    description = forms.CharField(max_length=DESCRIPTION_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    approval_policy = forms.ChoiceField(choices=Deliverable.ApprovalPolicy.choices,
+                                        initial=Deliverable.ApprovalPolicy.ALL)
+
+
+class SectionForm(forms.Form):
+    heading = forms.CharField(max_length=HEADING_MAX)
+    body = forms.CharField(
+        label="Text (Markdown)", max_length=BODY_MAX, required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "hx-trigger": "keyup changed delay:400ms", "hx-target": "#preview",
+                                     "hx-swap": "innerHTML"}),
+    )
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args: Any, preview_url: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs["hx-post"] = preview_url
+
+
+class TraceLinkForm(forms.Form):
+    """Exactly one target; an input is linked at its current revision."""
+
+    input = forms.ModelChoiceField(queryset=Input.objects.none(), required=False)
+    decision = forms.ModelChoiceField(queryset=Decision.objects.none(), required=False)
+    objective = forms.ModelChoiceField(queryset=Objective.objects.none(), required=False)
+
+    def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["input"].queryset = Input.objects.filter(engagement=engagement).exclude(
+            status=Input.Status.DRAFT).select_related("current_revision")
+        self.fields["decision"].queryset = Decision.objects.filter(engagement=engagement)
+        self.fields["objective"].queryset = Objective.objects.filter(engagement=engagement)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = [k for k in ("input", "decision", "objective") if data.get(k)]
+        if len(chosen) != 1:
+            raise forms.ValidationError("Choose exactly one input, decision or objective to link.")
+        return data
+
+
+class FromDecisionForm(forms.Form):
+    decision = forms.ModelChoiceField(queryset=Decision.objects.none())
+    heading = forms.CharField(max_length=HEADING_MAX, required=False,
+                              help_text="Leave empty to use the inputs' titles.")
+
+    def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = Decision.objects.filter(
+            engagement=engagement, outcome__in=[Decision.Outcome.MERGE, Decision.Outcome.ADOPT])
+
+
+class TraceFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Text")
+    workstream = forms.ChoiceField(required=False)
+    objective = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *[(s, s.capitalize()) for s in STATUSES]])
+
+    def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["workstream"].choices = [("", "All workstreams")] + [
+            (w.slug, w.name) for w in Workstream.objects.filter(engagement=engagement)]
+        self.fields["objective"].choices = [("", "All objectives")] + [
+            (o.code, f"{o.code} {o.title}") for o in Objective.objects.filter(engagement=engagement)]
