@@ -140,6 +140,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Concord <concord@localhost>")
+# Absolute links in notification e-mails, e.g. https://concord.example.com (empty: relative paths).
+CONCORD_BASE_URL = env_str("CONCORD_BASE_URL", "").rstrip("/")
 
 # --- security: secure defaults whenever DEBUG is off -------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -184,6 +186,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InputKindEnum": "apps.inputs.models.Input.Kind",
         "OrganizationKindEnum": "apps.accounts.models.Organization.Kind",
+        "AlignmentSessionStatusEnum": "apps.alignment.models.AlignmentSession.Status",
     },
 }
 

@@ -49,6 +49,11 @@ class DetectionRun(TimeStampedModel):
     findings_new = models.PositiveIntegerField(default=0)
     findings_seen = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
+    # "indexing" while the statement index is built, "checking" while pairs are classified
+    phase = models.CharField(max_length=16, blank=True)
+    # sha256 of the statements (and choice sets) a full scan covers: a redelivered scan resumes from
+    # `done` only when it still sees exactly the same data, otherwise it starts again from zero
+    snapshot = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -95,6 +100,9 @@ class Finding(TimeStampedModel):
 
     engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="findings")
     fingerprint = models.CharField(max_length=64, unique=True)
+    # The same two sides without the kind: one finding per statement pair, whichever rule fires on a
+    # later scan (a dismissed pair stays dismissed even if it is classified differently next time).
+    pair_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     label = models.CharField(max_length=16, choices=Label.choices, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
@@ -130,3 +138,28 @@ class Finding(TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"F-{self.pk}"
+
+
+class RevisionStatement(models.Model):
+    """One statement of an input revision with its span in the revision body: what detection compares.
+
+    Derived from the immutable revision text, so it is written once per revision and never edited;
+    the statements of an engagement's *current submitted* revisions are its detection corpus.
+    """
+
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="+")
+    input = models.ForeignKey("inputs.Input", on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey("inputs.InputRevision", on_delete=models.CASCADE, related_name="statements")
+    workstream = models.ForeignKey("engagements.Workstream", on_delete=models.CASCADE, related_name="+")
+    ordinal = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["revision_id", "ordinal"]
+        constraints = [models.UniqueConstraint(fields=["revision", "ordinal"], name="statement_ordinal_unique")]
+        indexes = [models.Index(fields=["engagement", "input"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -33,6 +33,11 @@ _DEFINITION_RE = re.compile(
 )
 _PLAIN_DEF_RE = re.compile(r"^\s*(?:an?\s+|the\s+)?(?P<term>[^,:;]{2,50}?)\s+(?:is|are)\s+(?P<body>.+)$",
                            re.IGNORECASE)
+_COMPARATOR_NEG_RE = re.compile(
+    r"\b(?:no|not)\s+(?:more|less|fewer|later|earlier|longer|shorter|greater|higher|lower|older|sooner)\s+than\b|"
+    r"\bnot\s+(?:to\s+)?exceed(?:ing)?\b|\bnot\s+only\b|\bno\s+(?:later|earlier)\b",
+    re.IGNORECASE,
+)
 _NEG_MODAL_RE = re.compile(
     r"\b(?:must|shall|should|will|may|can|could|do|does|is|are)\s+(?:not|never)\b|\bcannot\b|\bcan't\b|"
     r"\bwon't\b|\bmustn't\b|\bshan't\b|\bshouldn't\b|\bnever\b|\bnot (?:be )?(?:allowed|permitted)\b|"
@@ -76,6 +81,7 @@ class Analysis:
     definition: tuple[str, str, int] | None  # (normalised term, body text, body start)
     plain_definition: tuple[str, str, int] | None
     out_of_scope: tuple[int, int] | None
+    words: frozenset[str] = frozenset()  # surface and normalised forms of every token
 
 
 def _is_content(norm: str) -> bool:
@@ -96,14 +102,25 @@ def _norm_term(term: str) -> str:
     return " ".join(w for w in words if w not in _ARTICLES and w not in {"term", "our", "an", "of"})
 
 
+_NOT_IN_TERM = MODAL_MUST | MODAL_SHOULD | MODAL_MAY | {"provide", "provides", "support", "supports", "be",
+                                                        "not", "no", "which", "that", "who"}
+
+
+def _bad_term(term: str) -> bool:
+    words = [w.lower() for w in TOKEN_RE.findall(term)]
+    return not words or len(words) > 6 or any(w in _NOT_IN_TERM for w in words)
+
+
 @lru_cache(maxsize=200_000)
 def analyse(text: str) -> Analysis:
     tokens = tuple(Token(norm_word(m.group()), m.group().lower(), m.start(), m.end()) for m in TOKEN_RE.finditer(text))
     seq = tuple(t.norm for t in tokens if t.lower not in _ARTICLES)
     content = frozenset(t.norm for t in tokens if _is_content(t.norm))
     lowers = [t.lower for t in tokens]
-    neg_count = sum(1 for w in lowers if w in NEGATORS or w.endswith("n't"))
-    if _NEG_MODAL_RE.search(text):
+    # "no more than", "not later than" are comparators, not negations
+    comparator_negs = len(_COMPARATOR_NEG_RE.findall(text))
+    neg_count = sum(1 for w in lowers if w in NEGATORS or w.endswith("n't")) - comparator_negs
+    if _NEG_MODAL_RE.search(_COMPARATOR_NEG_RE.sub(" ", text)):
         modality = "neg"
     elif any(w in MODAL_MUST for w in lowers) or re.search(r"\b(?:has|have|need|needs) to\b", text, re.I):
         modality = "must"
@@ -117,13 +134,13 @@ def analyse(text: str) -> Analysis:
     restrictive = frozenset(w for w in lowers if w in RESTRICTIVE)
     definition = None
     m = _DEFINITION_RE.match(text)
-    if m:
+    if m and not _bad_term(m.group("term1") or m.group("term2") or ""):
         term = m.group("term1") or m.group("term2") or ""
         body_group = "body1" if m.group("body1") else "body2"
         definition = (_norm_term(term), m.group(body_group).strip().rstrip("."), m.start(body_group))
     plain = None
     pm = _PLAIN_DEF_RE.match(text)
-    if pm and len(pm.group("term").split()) <= 5:
+    if pm and len(pm.group("term").split()) <= 5 and not _bad_term(pm.group("term")):
         plain = (_norm_term(pm.group("term")), pm.group("body").strip().rstrip("."), pm.start("body"))
     oos = _OUT_OF_SCOPE_RE.search(text)
     return Analysis(
@@ -139,4 +156,5 @@ def analyse(text: str) -> Analysis:
         definition=definition,
         plain_definition=plain,
         out_of_scope=(oos.start(), oos.end()) if oos else None,
+        words=frozenset(w for t in tokens for w in (t.lower, t.norm)),
     )

@@ -17,13 +17,17 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .classifier import FEATURES, _WEIGHTS_PATH, load_model, residual_features
+from .classifier import _WEIGHTS_PATH, FEATURES, load_model, residual_features
 
 CLASSES = ("conflict", "duplicate", "neutral")
 SEED = 20240601
 EPOCHS = 12
 L2 = 1e-3
 LR = 0.2
+# The closed-world sets are every pair of one specification: nearly all pairs are unrelated and the
+# few related ones are decided in the product by the scan (index similarity gate), so they are kept
+# for evaluation only.
+EXCLUDED_GROUPS = frozenset({"tfcdn-uav", "tfcdn-opencoss"})
 
 
 def group_of(pair_id: str) -> str:
@@ -74,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     xs, ys, groups = [], [], []
     seen: set[tuple[str, str]] = set()
     for r in rows:
+        if group_of(r["id"]) in EXCLUDED_GROUPS:
+            continue
         if r["a"].strip() == r["b"].strip():
             continue  # identical texts carry no signal (and are label noise in the sources)
         key = (r["a"], r["b"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -73,40 +72,63 @@ class ChoiceMention:
     negated: bool
 
 
-@lru_cache(maxsize=64)
-def _compile(choice_sets: tuple[ChoiceSet, ...]) -> list[tuple[ChoiceSet, int, re.Pattern[str]]]:
-    out = []
-    for cs in choice_sets:
-        for i, syns in enumerate(cs.options):
-            alts = "|".join(re.escape(s) for s in sorted(syns, key=len, reverse=True))
-            out.append((cs, i, re.compile(rf"(?<![\w.#-])(?:{alts})(?![\w#-]|\.\w)", re.IGNORECASE)))
-    return out
+class ChoiceMatcher:
+    """All synonyms of all options in one regular expression (hashable by identity)."""
+
+    def __init__(self, choice_sets: tuple[ChoiceSet, ...]) -> None:
+        self.choice_sets = choice_sets
+        self.lookup: dict[str, tuple[str, int]] = {}
+        for cs in choice_sets:
+            for i, syns in enumerate(cs.options):
+                for syn in syns:
+                    self.lookup.setdefault(syn.lower(), (cs.name, i))
+        alts = "|".join(re.escape(s) for s in sorted(self.lookup, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<![\w.#-])(?:{alts})(?![\w#-]|\.\w)", re.IGNORECASE) if alts else None
+        self._cache: dict[str, tuple[ChoiceMention, ...]] = {}
+
+    def mentions(self, text: str) -> tuple[ChoiceMention, ...]:
+        hit = self._cache.get(text)
+        if hit is None:
+            hit = tuple(self._find(text))
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[text] = hit
+        return hit
+
+    def _find(self, text: str) -> list[ChoiceMention]:
+        out: list[ChoiceMention] = []
+        if self.pattern is None:
+            return out
+        for m in self.pattern.finditer(text):
+            surface = m.group(0)
+            low = surface.lower()
+            if low in _AMBIGUOUS and not surface[0].isupper():
+                continue
+            if low == "us" and surface != "US":
+                continue
+            set_name, option = self.lookup[low]
+            before = text[max(0, m.start() - 60):m.start()]
+            out.append(ChoiceMention(set_name, option, surface, m.start(), m.end(),
+                                     bool(_NEGATING_BEFORE.search(before))))
+        return out
+
+
+# ordinary words unless capitalised
+_AMBIGUOUS = frozenset({"us", "eu", "rest", "node", "dynamics", "snowflake", "looker", "rust", "java", "ruby",
+                        "oracle"})
+_MATCHERS: dict[int, tuple[tuple[ChoiceSet, ...], ChoiceMatcher]] = {}
+
+
+def matcher_for(choice_sets: tuple[ChoiceSet, ...] | list[ChoiceSet]) -> ChoiceMatcher:
+    entry = _MATCHERS.get(id(choice_sets))
+    if entry is not None and entry[0] is choice_sets:
+        return entry[1]
+    m = ChoiceMatcher(tuple(choice_sets))
+    if len(_MATCHERS) > 64:
+        _MATCHERS.clear()
+    _MATCHERS[id(choice_sets)] = (choice_sets, m)  # type: ignore[assignment]
+    return m
 
 
 def find_mentions(text: str, choice_sets: tuple[ChoiceSet, ...]) -> list[ChoiceMention]:
-    mentions: list[ChoiceMention] = []
-    taken: list[tuple[int, int]] = []
-    # longer synonyms first so "microsoft azure" wins over "azure", "salesforce marketing cloud" over ...
-    found = []
-    for cs, i, pat in _compile(choice_sets):
-        for m in pat.finditer(text):
-            found.append((m.end() - m.start(), m.start(), m.end(), cs, i))
-    found.sort(key=lambda t: (-t[0], t[1]))
-    for _, s, e, cs, i in found:
-        if any(s < te and ts < e for ts, te in taken):
-            continue
-        # "us"/"eu"/"node"/"rest" are ordinary words too: demand upper case for short ambiguous ones
-        surface = text[s:e]
-        if surface.lower() in {"us", "eu", "rest", "node", "go", "ruby", "rust", "java", "oracle", "batch",
-                               "dynamics", "snowflake", "looker"} and not (surface.isupper() or surface[0].isupper()):
-            if surface.lower() in {"us", "eu", "rest", "node", "dynamics", "snowflake", "looker", "rust",
-                                   "java", "ruby", "oracle"}:
-                continue
-        if surface.lower() == "us" and surface != "US":
-            continue
-        taken.append((s, e))
-        before = text[max(0, s - 60):s]
-        negated = bool(_NEGATING_BEFORE.search(before))
-        mentions.append(ChoiceMention(cs.name, i, surface, s, e, negated))
-    mentions.sort(key=lambda m: m.start)
-    return mentions
+    return list(matcher_for(choice_sets).mentions(text))

@@ -14,16 +14,16 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from .analysis import Analysis, analyse
-from .choices import DEFAULT_CHOICE_SETS, ChoiceMention, ChoiceSet, find_mentions
+from .analysis import Analysis, analyse, norm_word
+from .choices import DEFAULT_CHOICE_SETS, ChoiceMatcher, ChoiceMention, ChoiceSet, matcher_for
 from .lexicon import NEG_PREFIXES, OPPOSITES, OVERRIDE_CUES, PRIORITY_RANK
-from .quantities import Quantity, relation
+from .quantities import UNITS, Quantity, relation
 from .statements import Statement
 
 Label = Literal["conflict", "duplicate", "neutral"]
@@ -52,13 +52,18 @@ _POLARITY_WORDS = frozenset({"allow", "deny", "block", "forbid", "prohibit", "en
                              "editable", "read-only", "opt-in", "opt-out"})
 _CONDITIONALS = frozenset({"if", "when", "unless", "until", "after", "before", "while", "once", "whenever",
                            "only", "except"})
+_COMPARATOR_WORDS = frozenset({"less", "more", "fewer", "than", "under", "below", "above", "over", "least", "most",
+                               "max", "min", "maximum", "minimum", "within", "up", "exceed", "exceeding",
+                               "greater", "longer", "shorter", "lower", "higher", "faster", "exactly"})
+_UNIT_WORDS = frozenset(norm_word(u) for u in UNITS) | frozenset(UNITS)
 _SCOPE_ONLY = frozenset({"only", "exclusively", "solely", "just"})
 
 FEATURES = (
     "bias", "dice", "overlap", "seq_ratio", "jaccard", "diff_a", "diff_b", "small_sub", "insertion_only",
     "numeric_equal", "numeric_compatible", "numbers_differ", "cues_added", "conditional_added",
     "only_added", "length_ratio", "shared", "modality_differs", "weak_flip", "weak_opposite",
-    "weak_scope", "identical", "long_pair",
+    "weak_scope", "identical", "long_pair", "longest_run", "one_block", "many_blocks",
+    "subject_differs",
 )
 
 _WEIGHTS_PATH = Path(__file__).with_name("model_weights.json")
@@ -78,41 +83,67 @@ def load_model() -> dict:
 # pair evidence
 
 
-@dataclass
 class Pair:
-    a: Analysis
-    b: Analysis
-    inter: frozenset[str]
-    da: frozenset[str]
-    db: frozenset[str]
-    dice: float
-    overlap: float
-    jaccard: float
-    seq_ratio: float
-    low_a: frozenset[str]
-    low_b: frozenset[str]
-    features: dict[str, float] = field(default_factory=dict)
+    """Evidence about two analysed statements; the token alignment is computed only when needed."""
 
+    __slots__ = ("a", "b", "inter", "da", "db", "dice", "overlap", "jaccard", "low_a", "low_b", "_aligned",
+                 "_seq_ratio", "_longest", "_ops")
 
-def _side_lowers(x: Analysis, y: Analysis) -> frozenset[str]:
-    ylow = {t.lower for t in y.tokens} | {t.norm for t in y.tokens}
-    return frozenset(w for t in x.tokens for w in (t.lower, t.norm) if w not in ylow)
+    def __init__(self, a: Analysis, b: Analysis) -> None:
+        self.a, self.b = a, b
+        ca, cb = a.content, b.content
+        inter = ca & cb
+        self.inter = inter
+        self.da, self.db = ca - cb, cb - ca
+        n = len(ca) + len(cb)
+        self.dice = 2 * len(inter) / n if n else 0.0
+        self.overlap = len(inter) / min(len(ca), len(cb)) if ca and cb else 0.0
+        union = len(ca | cb)
+        self.jaccard = len(inter) / union if union else 0.0
+        self.low_a, self.low_b = a.words - b.words, b.words - a.words
+        self._aligned = False
+        self._seq_ratio = 0.0
+        self._longest = 0.0
+        self._ops: tuple[tuple[str, int, int, int, int], ...] = ()
+
+    def _align(self) -> None:
+        if self._aligned:
+            return
+        self._aligned = True
+        a, b = self.a, self.b
+        if self.dice < 0.2:
+            return
+        sm = SequenceMatcher(None, a.seq, b.seq, autojunk=False)
+        mb = sm.get_matching_blocks()
+        total = len(a.seq) + len(b.seq)
+        self._seq_ratio = 2 * sum(m.size for m in mb) / total if total else 1.0
+        self._longest = max((m.size for m in mb), default=0) / max(1, min(len(a.seq), len(b.seq)))
+        self._ops = tuple(op for op in sm.get_opcodes() if op[0] != "equal")
+
+    @property
+    def seq_ratio(self) -> float:
+        self._align()
+        return self._seq_ratio
+
+    @property
+    def longest_run(self) -> float:
+        """Longest shared token run / shorter length."""
+        self._align()
+        return self._longest
+
+    @property
+    def ops(self) -> tuple[tuple[str, int, int, int, int], ...]:
+        """Non-equal opcodes of the alignment of the two token sequences."""
+        self._align()
+        return self._ops
+
+    @property
+    def diff_blocks(self) -> int:
+        return len(self.ops)
 
 
 def make_pair(a: Analysis, b: Analysis) -> Pair:
-    ca, cb = a.content, b.content
-    inter = ca & cb
-    union = ca | cb
-    dice = 2 * len(inter) / (len(ca) + len(cb)) if ca or cb else 0.0
-    overlap = len(inter) / min(len(ca), len(cb)) if ca and cb else 0.0
-    jaccard = len(inter) / len(union) if union else 0.0
-    if dice >= 0.2:
-        sm = SequenceMatcher(None, a.seq, b.seq, autojunk=False)
-        seq_ratio = sm.ratio()
-    else:
-        seq_ratio = 0.0
-    return Pair(a, b, inter, ca - cb, cb - ca, dice, overlap, jaccard, seq_ratio,
-                _side_lowers(a, b), _side_lowers(b, a))
+    return Pair(a, b)
 
 
 def _span_of(an: Analysis, words: frozenset[str] | set[str]) -> tuple[tuple[int, int], ...]:
@@ -198,16 +229,16 @@ def rule_numeric(p: Pair) -> RuleHit | None:
     return ("numeric", strength, (x.text, y.text), ((x.start, x.end),), ((y.start, y.end),), "")
 
 
-def _choice_sets_key(choice_sets: Sequence[ChoiceSet]) -> tuple[ChoiceSet, ...]:
-    return tuple(choice_sets)
+def _choice_sets_key(choice_sets: Sequence[ChoiceSet]) -> ChoiceMatcher:
+    return matcher_for(choice_sets)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=200_000)
-def _mentions(text: str, choice_sets: tuple[ChoiceSet, ...]) -> tuple[ChoiceMention, ...]:
-    return tuple(find_mentions(text, choice_sets))
+def _mentions(text: str, choice_sets: ChoiceMatcher | Sequence[ChoiceSet]) -> tuple[ChoiceMention, ...]:
+    m = choice_sets if isinstance(choice_sets, ChoiceMatcher) else matcher_for(choice_sets)  # type: ignore[arg-type]
+    return m.mentions(text)
 
 
-def rule_choice(p: Pair, choice_sets: tuple[ChoiceSet, ...]) -> RuleHit | None:
+def rule_choice(p: Pair, choice_sets: ChoiceMatcher) -> RuleHit | None:
     ma = _mentions(p.a.text, choice_sets)
     mb = _mentions(p.b.text, choice_sets)
     if not ma or not mb:
@@ -249,13 +280,15 @@ def rule_choice(p: Pair, choice_sets: tuple[ChoiceSet, ...]) -> RuleHit | None:
 def _prefix_pairs(p: Pair) -> list[tuple[str, str]]:
     out = []
     for x in p.low_a:
-        for pre in NEG_PREFIXES:
-            if x.startswith(pre) and x[len(pre):] in p.low_b and len(x) > len(pre) + 3:
-                out.append((x, x[len(pre):]))
+        if len(x) > 5 and x[0] in "uindi":
+            for pre in NEG_PREFIXES:
+                if x.startswith(pre) and x[len(pre):] in p.low_b:
+                    out.append((x, x[len(pre):]))
     for y in p.low_b:
-        for pre in NEG_PREFIXES:
-            if y.startswith(pre) and y[len(pre):] in p.low_a and len(y) > len(pre) + 3:
-                out.append((y[len(pre):], y))
+        if len(y) > 5 and y[0] in "uindi":
+            for pre in NEG_PREFIXES:
+                if y.startswith(pre) and y[len(pre):] in p.low_a:
+                    out.append((y[len(pre):], y))
     return out
 
 
@@ -312,13 +345,31 @@ def _opposite_pairs(p: Pair) -> list[tuple[str, str]]:
     return out
 
 
+def _aligned_opposites(p: Pair) -> list[tuple[str, str]]:
+    """Opposites that replace each other in place ("current" -> "past"), not items of a longer list."""
+    pairs = _opposite_pairs(p)
+    if not pairs:
+        return []
+    ta = [t.lower for t in p.a.tokens if t.lower not in ("a", "an", "the")]
+    tb = [t.lower for t in p.b.tokens if t.lower not in ("a", "an", "the")]
+    sm = SequenceMatcher(None, [norm_word(w) for w in ta], [norm_word(w) for w in tb], autojunk=False)
+    out = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "replace" or i2 - i1 > 2 or j2 - j1 > 2:
+            continue
+        seg_a = set(ta[i1:i2]) | {norm_word(w) for w in ta[i1:i2]}
+        seg_b = set(tb[j1:j2]) | {norm_word(w) for w in tb[j1:j2]}
+        out.extend((x, y) for x, y in sorted(pairs) if x in seg_a and y in seg_b)
+    return out
+
+
 def rule_opposite(p: Pair) -> RuleHit | None:
     if p.dice < 0.5 or len(p.da) + len(p.db) > 6:
         return None
-    pairs = _opposite_pairs(p)
+    pairs = _aligned_opposites(p)
     if not pairs:
         return None
-    x, y = sorted(pairs)[0]
+    x, y = pairs[0]
     kind = "negation" if x in _POLARITY_WORDS or y in _POLARITY_WORDS else "other"
     return (kind, 0.8, (x, y), _span_of(p.a, {x}), _span_of(p.b, {y}), "")
 
@@ -424,7 +475,19 @@ def pair_features(p: Pair) -> dict[str, float]:
         "weak_scope": float(weak_scope),
         "identical": float(p.a.seq == p.b.seq),
         "long_pair": float(na > 30 and nb > 30),
+        "longest_run": p.longest_run,
+        "one_block": float(p.diff_blocks == 1),
+        "many_blocks": min(p.diff_blocks, 6) / 6,
+        "subject_differs": float(_subject(p.a) != _subject(p.b)),
     }
+
+
+def _subject(an: Analysis) -> str:
+    """The first content word: usually the actor or component a requirement is about."""
+    for t in an.tokens:
+        if t.norm in an.content:
+            return t.norm
+    return ""
 
 
 def model_probs(features: Mapping[str, float]) -> dict[str, float]:
@@ -510,18 +573,38 @@ def _as_parts(x: Statement | str) -> tuple[str, Mapping[str, str]]:
 RELATED_DICE = 0.12
 
 
+def _worth_a_look(an: Analysis, bn: Analysis, cs: ChoiceMatcher, meta_a: Mapping[str, str],
+                  meta_b: Mapping[str, str]) -> bool:
+    """Cheap test: unrelated wording and no choice/definition on both sides cannot produce a finding."""
+    ca, cb = an.content, bn.content
+    if ca and cb and 2 * len(ca & cb) / (len(ca) + len(cb)) >= RELATED_DICE:
+        return True
+    if _definition(an, meta_a) and _definition(bn, meta_b):
+        return True
+    return bool(cs.mentions(an.text)) and bool(cs.mentions(bn.text))
+
+
 def classify(
     a: Statement | str,
     b: Statement | str,
     *,
     choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS,
+    context_similarity: float | None = None,
 ) -> Verdict:
-    """Decide whether two statements conflict, duplicate each other, or neither."""
+    """Decide whether two statements conflict, duplicate each other, or neither.
+
+    ``context_similarity`` is the pair's rarity-weighted similarity within the collection being
+    scanned (the index score). When given, the generic model may only call a conflict for pairs
+    the collection itself marks as closely related, so shared boilerplate is not mistaken for a
+    shared subject.
+    """
     ta, meta_a = _as_parts(a)
     tb, meta_b = _as_parts(b)
     an, bn = analyse(ta), analyse(tb)
-    p = make_pair(an, bn)
     cs = _choice_sets_key(choice_sets)
+    if not _worth_a_look(an, bn, cs, meta_a, meta_b):
+        return NEUTRAL
+    p = make_pair(an, bn)
 
     def hit_verdict(hit: RuleHit, rule: str) -> Verdict:
         kind, strength, values, sa, sb, extra = hit
@@ -535,6 +618,7 @@ def classify(
     hit = rule_choice(p, cs)
     if hit:
         return hit_verdict(hit, "choice_set")
+    p = _merge_same_options(p, cs)
     if p.dice < RELATED_DICE and term != "duplicate":
         return NEUTRAL
     for rule, fn in (("priority", lambda: rule_priority(p, meta_a, meta_b)), ("numeric", lambda: rule_numeric(p)),
@@ -546,14 +630,33 @@ def classify(
 
     feats = pair_features(p)
     rel = "equal" if feats["numeric_equal"] else ("compatible" if feats["numeric_compatible"] else "")
-    if term == "duplicate" or (not p.da and not p.db and rel != "compatible" and not feats["numbers_differ"]):
+    # the same figures in other words or units ("under 2 seconds" / "under 2000 ms")
+    same_figures = rel == "equal" and not ((p.da | p.db) - _COMPARATOR_WORDS - _UNIT_WORDS)
+    if term == "duplicate" or same_figures or (
+            not p.da and not p.db and rel != "compatible" and not feats["numbers_differ"]):
         values = (ta, tb)
         return Verdict("duplicate", "duplicate", round(0.9 + 0.1 * p.seq_ratio, 3), "same_content",
                        explain("duplicate", "duplicate", p, values, "", meta_a, meta_b), values,
                        ((0, len(ta)),), ((0, len(tb)),))
-    if rel == "compatible" and len(p.da) + len(p.db) <= 4:
+    if rel == "compatible" and len(p.da) + len(p.db) <= 6:
         return Verdict("neutral", "", 0.0, "compatible_numbers", "")
-    return _model_verdict(p, feats, ta, tb, meta_a, meta_b)
+    if _different_measures(p):
+        return Verdict("neutral", "", 0.0, "different_measures", "")
+    verdict = _model_verdict(p, feats, ta, tb, meta_a, meta_b)
+    local_edit = p.diff_blocks == 1 and p.seq_ratio >= 0.75 and not _list_extension(p)
+    if verdict.label == "conflict" and (_list_extension(p) or not (
+            local_edit or any(feats[f] for f in _CONTRADICTION_SIGNALS))):
+        # similar wording with nothing that changes a rule is not a contradiction
+        return _model_verdict(p, feats, ta, tb, meta_a, meta_b, allow_conflict=False)
+    if context_similarity is not None and verdict.label == "conflict" and (
+            context_similarity < OTHER_MIN_CONTEXT or p.diff_blocks > 1):
+        # within a scanned collection a generic conflict must be one local edit of a closely related
+        # statement; anything looser is left to the specific rules above
+        return Verdict("neutral", "", round(1 - verdict.score, 3), "model+context", "")
+    return verdict
+
+
+OTHER_MIN_CONTEXT = 0.65
 
 
 def residual_features(a: str, b: str, *, choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS
@@ -565,9 +668,57 @@ def residual_features(a: str, b: str, *, choice_sets: Sequence[ChoiceSet] = DEFA
     return pair_features(make_pair(analyse(a), analyse(b)))
 
 
+_CONTRADICTION_SIGNALS = ("small_sub", "numbers_differ", "cues_added", "conditional_added", "only_added",
+                          "modality_differs", "weak_flip", "weak_opposite", "weak_scope")
+
+
+def _list_extension(p: Pair) -> bool:
+    """One statement is the other plus more items of a list ("contacts and consent changes")."""
+    if (p.da and p.db) or len(p.ops) != 1:
+        return False
+    tag, i1, i2, j1, j2 = p.ops[0]
+    if tag == "insert":
+        added = p.b.seq[j1:j2]
+    elif tag == "delete":
+        added = p.a.seq[i1:i2]
+    else:
+        return False
+    return bool({"and", "or", "plus", "including"} & set(added))
+
+
+def _merge_same_options(p: Pair, cs: ChoiceMatcher) -> Pair:
+    """Treat synonyms of the same option ("AWS" / "Amazon Web Services") as the same words."""
+    ma = _mentions(p.a.text, cs)
+    mb = _mentions(p.b.text, cs)
+    if not ma or not mb:
+        return p
+    key_a = {(m.set_name, m.option, m.negated) for m in ma}
+    key_b = {(m.set_name, m.option, m.negated) for m in mb}
+    if key_a != key_b:
+        return p
+    def strip(an: Analysis, ms: tuple[ChoiceMention, ...]) -> Analysis:
+        inside = {t.norm for t in an.tokens for m in ms if m.start <= t.start and t.end <= m.end}
+        extra = {f"option:{m.set_name}:{m.option}" for m in ms}
+        return replace(an, content=frozenset((an.content - inside) | extra),
+                       seq=tuple(w for w in an.seq if w not in inside))
+    return make_pair(strip(p.a, ma), strip(p.b, mb))
+
+
+def _different_measures(p: Pair) -> bool:
+    """Same kind of figure for different measures ("p95 under 200 ms" / "p99 under 500 ms")."""
+    for x in p.a.quantities:
+        for y in p.b.quantities:
+            if x.dim == y.dim and x.qualifier and y.qualifier and x.qualifier != y.qualifier:
+                return True
+    return False
+
+
 def _model_verdict(p: Pair, feats: dict[str, float], ta: str, tb: str, meta_a: Mapping[str, str],
-                   meta_b: Mapping[str, str]) -> Verdict:
+                   meta_b: Mapping[str, str], allow_conflict: bool = True) -> Verdict:
     probs = model_probs(feats)
+    if not allow_conflict:
+        rest = probs["duplicate"] + probs["neutral"] or 1.0
+        probs = {"conflict": 0.0, "duplicate": probs["duplicate"] / rest, "neutral": probs["neutral"] / rest}
     thresholds = load_model().get("thresholds", {})
     t_conf = thresholds.get("conflict", 0.5)
     t_dup = thresholds.get("duplicate", 0.5)

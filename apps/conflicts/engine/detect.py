@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -10,8 +12,9 @@ from .classifier import Verdict, classify
 from .index import StatementIndex
 from .statements import Statement
 
-CANDIDATE_LIMIT = 12
-MIN_CANDIDATE_SCORE = 0.08
+CANDIDATE_LIMIT = 12  # incremental check: candidates per new statement
+SCAN_LIMIT = 8  # full scan: candidates per statement (each pair is seen from both ends)
+MIN_CANDIDATE_SCORE = 0.1
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def check(
             seen.add(pair)
             if exclude(st, cand):
                 continue
-            v = classify(st, cand, choice_sets=choice_sets)
+            v = classify(st, cand, choice_sets=choice_sets, context_similarity=score)
             if v.label != "neutral":
                 findings.append(Finding(st, cand, v))
     return findings
@@ -62,22 +65,65 @@ def scan(
     *,
     choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS,
     exclude: Callable[[Statement, Statement], bool] = _never,
-    limit: int = CANDIDATE_LIMIT,
+    limit: int = SCAN_LIMIT,
+    workers: int | None = None,
 ) -> list[Finding]:
     """All findings among ``statements``: each unordered pair at most once, in input order.
 
-    ``a`` is always the statement that comes first in ``statements``.
+    ``a`` is always the statement that comes first in ``statements``. Large scans fan out over
+    forked worker processes (``workers``, default: the CPU count) where the platform allows it;
+    the result is identical either way.
     """
     index = StatementIndex(choice_sets=choice_sets)
     order: dict[str, int] = {}
     for st in statements:
         order.setdefault(st.key, len(order))
     index.add(statements)
+    ctx = {"statements": statements, "index": index, "order": order, "choice_sets": choice_sets,
+           "exclude": exclude, "limit": limit}
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if n_workers > 1 and len(statements) >= PARALLEL_MIN and "fork" in mp.get_all_start_methods():
+        global _CTX
+        _CTX = ctx
+        try:
+            with mp.get_context("fork").Pool(n_workers) as pool:
+                parts = pool.map(_scan_part, [(k, n_workers) for k in range(n_workers)])
+        finally:
+            _CTX = None
+        merged: dict[tuple[int, int], Verdict] = {}
+        for part in parts:
+            for lo, hi, v in part:
+                merged.setdefault((lo, hi), v)
+        rows = sorted(merged.items())
+    else:
+        rows = [((lo, hi), v) for lo, hi, v in _scan_slice(ctx, 0, 1)]
+        rows.sort(key=lambda r: r[0])
+    firsts = list(dict.fromkeys(st.key for st in statements))
+    by_key = {st.key: st for st in statements}
+    return [Finding(by_key[firsts[lo]], by_key[firsts[hi]], v) for (lo, hi), v in rows]
+
+
+PARALLEL_MIN = 3000
+_CTX: dict | None = None
+
+
+def _scan_part(args: tuple[int, int]) -> list[tuple[int, int, Verdict]]:
+    assert _CTX is not None
+    return _scan_slice(_CTX, *args)
+
+
+def _scan_slice(ctx: dict, part: int, parts: int) -> list[tuple[int, int, Verdict]]:
+    statements: Sequence[Statement] = ctx["statements"]
+    index: StatementIndex = ctx["index"]
+    order: dict[str, int] = ctx["order"]
+    exclude = ctx["exclude"]
     done: set[tuple[int, int]] = set()
-    findings: list[tuple[int, int, Finding]] = []
-    for st in statements:
+    out: list[tuple[int, int, Verdict]] = []
+    for pos, st in enumerate(statements):
+        if pos % parts != part:
+            continue
         i = order[st.key]
-        for cand, score in index.candidates(st, limit=limit):
+        for cand, score in index.candidates(st, limit=ctx["limit"]):
             j = order.get(cand.key)
             if j is None or j == i or score < MIN_CANDIDATE_SCORE:
                 continue
@@ -88,8 +134,7 @@ def scan(
             first, second = (st, cand) if i < j else (cand, st)
             if exclude(first, second):
                 continue
-            v = classify(first, second, choice_sets=choice_sets)
+            v = classify(first, second, choice_sets=ctx["choice_sets"], context_similarity=score)
             if v.label != "neutral":
-                findings.append((lo, hi, Finding(first, second, v)))
-    findings.sort(key=lambda t: (t[0], t[1]))
-    return [f for _, _, f in findings]
+                out.append((lo, hi, v))
+    return out

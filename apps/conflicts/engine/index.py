@@ -8,26 +8,27 @@ bounded by a constant instead of growing with the number of indexed statements.
 from __future__ import annotations
 
 import heapq
-from itertools import islice
 import math
 from collections.abc import Iterable, Sequence
+from itertools import islice
 
 from .analysis import analyse
-from .choices import DEFAULT_CHOICE_SETS, ChoiceSet
-from .classifier import _mentions
+from .choices import DEFAULT_CHOICE_SETS, ChoiceSet, matcher_for
 from .statements import Statement
 
 
 class StatementIndex:
     def __init__(self, *, choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS,
-                 max_postings: int = 1500, budget: int = 6000) -> None:
+                 max_postings: int = 400, budget: int = 1000) -> None:
         self.choice_sets = tuple(choice_sets)
+        self._matcher = matcher_for(choice_sets)  # type: ignore[arg-type]
         self.max_postings = max_postings
         self.budget = budget
         self._docs: dict[int, Statement] = {}
         self._terms: dict[int, tuple[str, ...]] = {}
         self._postings: dict[str, dict[int, None]] = {}  # insertion-ordered sets
         self._by_key: dict[str, int] = {}
+        self._norms: dict[int, float] = {}
         self._next = 0
         self.last_touched = 0  # postings visited by the last candidates() call (for tests/bench)
 
@@ -44,7 +45,7 @@ class StatementIndex:
     def terms_of(self, statement: Statement) -> tuple[str, ...]:
         an = analyse(statement.text)
         terms = set(an.content)
-        for m in _mentions(statement.text, self.choice_sets):
+        for m in self._matcher.mentions(statement.text):
             terms.add(f"choice:{m.set_name}")
         for q in an.quantities:
             if q.role:
@@ -65,6 +66,8 @@ class StatementIndex:
             self._by_key[st.key] = i
             for t in terms:
                 self._postings.setdefault(t, {})[i] = None
+            # norm frozen at insertion time: close enough as the collection grows, and O(1) to use
+            self._norms[i] = math.sqrt(sum(self._weight(t, len(self._postings[t])) ** 2 for t in terms)) or 1.0
 
     def remove(self, keys: Iterable[str]) -> None:
         for key in keys:
@@ -72,6 +75,7 @@ class StatementIndex:
             if i is None:
                 continue
             self._docs.pop(i, None)
+            self._norms.pop(i, None)
             for t in self._terms.pop(i, ()):
                 plist = self._postings.get(t)
                 if plist is not None:
@@ -82,18 +86,24 @@ class StatementIndex:
     def _idf(self, df: int) -> float:
         return math.log(1.0 + (len(self._docs) + 1) / (df + 0.5))
 
+    def _weight(self, t: str, df: int) -> float:
+        w = self._idf(df)
+        if t.startswith(("choice:", "def:", "role:")):
+            w += 2.0
+        return w
+
     def candidates(self, statement: Statement, *, limit: int = 20) -> list[tuple[Statement, float]]:
-        """Up to ``limit`` indexed statements most likely to relate to ``statement``, best first."""
+        """Up to ``limit`` indexed statements most likely to relate to ``statement``, best first.
+
+        Score: cosine of rarity-weighted term vectors, accumulated over the rarest terms' postings.
+        """
         terms = self.terms_of(statement)
         self_id = self._by_key.get(statement.key)
         weighted = []
         for t in terms:
             plist = self._postings.get(t)
             df = len(plist) if plist else 0
-            w = self._idf(df)
-            if t.startswith("choice:") or t.startswith("def:") or t.startswith("role:"):
-                w += 2.0
-            weighted.append((w, df, t))
+            weighted.append((self._weight(t, df), df, t))
         if not weighted:
             return []
         q_norm = math.sqrt(sum(w * w for w, _, _ in weighted))
@@ -103,32 +113,48 @@ class StatementIndex:
         for w, df, t in weighted:
             if df == 0:
                 continue
-            if df > self.max_postings and not t.startswith("choice:"):
-                continue
             plist = self._postings[t]
-            # for huge marker lists only the most recent entries are walked
-            ids = plist if df <= self.max_postings else islice(reversed(plist), self.max_postings)
+            if df > self.max_postings:
+                if not t.startswith("choice:"):
+                    continue  # too common to discriminate
+                ids = islice(reversed(plist), self.max_postings // 4)  # recent mentions only
+                touched += self.max_postings // 4
+            else:
+                ids = plist
+                touched += df
+            ww = w * w
+            get = scores.get
             for i in ids:
-                if i != self_id:
-                    scores[i] = scores.get(i, 0.0) + w * w
-            touched += min(df, self.max_postings)
+                scores[i] = get(i, 0.0) + ww
             if touched >= self.budget:
                 break
+        if not scores:
+            # every term is common: fall back to the most recent postings of the two rarest terms
+            for w, df, t in sorted((x for x in weighted if x[1]), key=lambda x: (x[1], x[2]))[:2]:
+                ww = w * w
+                for i in islice(reversed(self._postings[t]), self.max_postings // 2):
+                    scores[i] = scores.get(i, 0.0) + ww
+                touched += min(df, self.max_postings // 2)
+        scores.pop(self_id, None)
         self.last_touched = touched
         if not scores:
             return []
-        best = heapq.nlargest(limit * 3, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+        norms = self._norms
+        best = heapq.nlargest(limit * 2, [(sc / norms[i], -i) for i, sc in scores.items()])
+        # exact cosine (current rarity weights) for the short list
+        qset = set(terms)
+        qw = {t: w for w, _, t in weighted}
         out = []
-        for i, s in best:
+        for _, ni in best:
+            i = -ni
             d_terms = self._terms[i]
-            d_norm = math.sqrt(sum(self._weight_of(t) ** 2 for t in d_terms)) or 1.0
-            out.append((self._docs[i], s / (q_norm * d_norm)))
+            d_norm = 0.0
+            dot = 0.0
+            for t in d_terms:
+                w = self._weight(t, len(self._postings[t]))
+                d_norm += w * w
+                if t in qset:
+                    dot += qw[t] * w
+            out.append((self._docs[i], min(1.0, dot / (q_norm * math.sqrt(d_norm or 1.0)))))
         out.sort(key=lambda x: (-x[1], x[0].key))
         return out[:limit]
-
-    def _weight_of(self, t: str) -> float:
-        plist = self._postings.get(t)
-        w = self._idf(len(plist) if plist else 0)
-        if t.startswith(("choice:", "def:", "role:")):
-            w += 2.0
-        return w

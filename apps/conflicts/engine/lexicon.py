@@ -7,12 +7,15 @@ particular data set, so they carry over to domains the engine has never seen.
 from __future__ import annotations
 
 STOPWORDS = frozenset(
-    """a an the of to and or in on at by for from with as into onto than then that this these those
-    it its it's is are was were be been being do does did has have had having there their they them
-    which who whom whose what when where while if so such per via about over under up down out off
-    i we you he she our your his her my me us
-    also both either each etc e.g i.e eg ie able ability capable possible
-    """.split()
+    {
+        "a", "an", "the", "of", "to", "and", "or", "in", "on", "at", "by", "for", "from", "with", "as",
+        "into", "onto", "than", "then", "that", "this", "these", "those", "it", "its", "it's", "is", "are",
+        "was", "were", "be", "been", "being", "do", "does", "did", "has", "have", "had", "having", "there",
+        "their", "they", "them", "which", "who", "whom", "whose", "what", "when", "where", "while", "if",
+        "so", "such", "per", "via", "about", "over", "under", "up", "down", "out", "off", "i", "we", "you",
+        "he", "she", "our", "your", "his", "her", "my", "me", "us", "also", "both", "either", "each", "etc",
+        "e.g", "i.e", "eg", "ie", "able", "ability", "capable", "possible"
+    }
 )
 
 # Words that change the strength or polarity of an obligation; kept out of the content tokens.
@@ -25,7 +28,7 @@ MODAL_MAY = frozenset({"may", "can", "could", "optional", "optionally", "allowed
 NEGATORS = frozenset({"not", "no", "never", "cannot", "cant", "can't", "won't", "wont", "without",
                       "none", "nor", "neither", "nothing", "nobody", "prohibited", "forbidden",
                       "disallowed", "prevent", "prevents", "prevented", "isn't", "aren't", "don't",
-                      "doesn't", "shouldn't", "mustn't", "shan't", "never", "avoid", "unable"})
+                      "doesn't", "shouldn't", "mustn't", "shan't", "avoid", "unable"})
 
 # Prefixes that negate an adjective ("authenticated" / "unauthenticated").
 NEG_PREFIXES = ("un", "non", "in", "im", "dis", "ir", "il")

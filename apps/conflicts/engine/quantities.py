@@ -87,7 +87,8 @@ QUANTITY_RE = re.compile(
     rf"(?:\s?(?:-|to|and)\s?(?P<num2>{_NUM}))?"
     rf"(?:\s?(?P<mult>k|thousand|million|millions|mn|bn|billion)\b)?"
     r"\s?-?\s?(?P<unit>%|°|[a-zA-Z][a-zA-Z/\-]*)?"
-    r"(?P<suffix>\s+(?:or (?:more|less|fewer|higher|lower|longer|shorter|above|below|faster)|and (?:above|up|over|below)|"
+    r"(?P<suffix>\s+(?:or (?:more|less|fewer|higher|lower|longer|shorter|above|below|faster)|"
+    r"and (?:above|up|over|below)|"
     r"at (?:the )?(?:least|most)|minimum|maximum))?",
     re.IGNORECASE,
 )
@@ -96,6 +97,9 @@ QUANTITY_RE = re.compile(
 QUALIFIER_RE = re.compile(r"\b(p\d{2,3}|\d{2}(?:th|st|nd|rd) percentile|median|average|mean|peak|"
                           r"worst[- ]case|typical|daytime|daylight|day|night|nighttime|weekday|weekend)\b",
                           re.IGNORECASE)
+
+
+_KEEP_RE = re.compile(r"\b(?:" + "|".join(sorted(KEEP_VERBS)) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,8 @@ class Quantity:
     end: int
     qualifier: str = ""
     role: str = ""  # "retention" when the number bounds how long data is kept
+    unit: str = ""
+    direction: str = "exact"  # "lower", "upper", "exact" or "range"
 
     @property
     def exact(self) -> bool:
@@ -148,7 +154,7 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
     out: list[Quantity] = []
     lowered = text.lower()
     has_remove = any(v in lowered for v in REMOVE_VERBS)
-    has_keep = any(re.search(rf"\b{v}\b", lowered) for v in KEEP_VERBS)
+    has_keep = bool(_KEEP_RE.search(lowered))
     for m in QUANTITY_RE.finditer(text):
         num_s = m.group("num")
         value = _to_float(num_s)
@@ -179,10 +185,10 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
             dim, factor = UNITS[unit_tok.rstrip("s")]
         elif re.fullmatch(r"\d{3,4}", num_s) and unit_tok == "p":
             dim, factor = "resolution", 1.0
-        if is_wordnum and not dim:
-            # "one" on its own is usually an article, not a count; keep only counted nouns.
-            if not unit_tok or num_s.lower() in {"one", "half"} and unit_tok in {"of", "or", "and"}:
-                continue
+        # "one" on its own is usually an article, not a count; keep only counted nouns.
+        if is_wordnum and not dim and (
+                not unit_tok or num_s.lower() in {"one", "half"} and unit_tok in {"of", "or", "and"}):
+            continue
         if not dim:
             if unit_tok and unit_tok.isalpha():
                 nxt = re.findall(r"[A-Za-z]+", text[m.start("unit"):m.start("unit") + 40])[:2]
@@ -205,6 +211,10 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
             dim = f"rate:{dim[6:]}"
             value /= _PER.get(per_match.group(1).lower(), 1.0)
         kind = _classify_cmp(m.group("cmp"), m.group("suffix"))
+        # "at least 100 m by day and 25 m at night": the comparator carries over a conjunction
+        if kind == "exact" and not m.group("cmp") and out and out[-1].dim == dim and out[-1].direction in (
+                "lower", "upper") and re.fullmatch(r"[^.;]{0,40}?\b(?:and|or|,)\s*", text[out[-1].end:m.start()]):
+            kind = out[-1].direction
         if value2 is not None and value2 > value:
             low, high = value, value2
         elif kind == "lower":
@@ -222,7 +232,7 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
                 low = 0.0 if kind != "lower" else low
                 if kind == "exact":
                     high = value
-            elif has_keep and any(re.search(rf"\b{v}\b", window) for v in KEEP_VERBS):
+            elif has_keep and _KEEP_RE.search(window):
                 role = "retention"
         qual_m = None
         quals = list(QUALIFIER_RE.finditer(text))
@@ -239,37 +249,49 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
             qualifier = "night"
         start = m.start()
         end = m.end("suffix") if m.group("suffix") else (m.end("unit") if m.group("unit") else m.end())
-        out.append(Quantity(dim, low, high, text[start:end].strip(), start, end, qualifier, role))
+        direction = "range" if value2 is not None and value2 > value else kind
+        out.append(Quantity(dim, low, high, text[start:end].strip(), start, end, qualifier, role,
+                            unit_tok or (cur or ""), direction))
     return out
 
 
-def _close(x: float, y: float) -> bool:
+def _close(x: float, y: float, tol: float) -> bool:
     if x == y:
         return True
     if math.isinf(x) or math.isinf(y):
         return False
-    return abs(x - y) <= 0.02 * max(abs(x), abs(y))
+    return abs(x - y) <= tol * max(abs(x), abs(y))
 
 
 def same_interval(a: Quantity, b: Quantity) -> bool:
-    return _close(a.low, b.low) and _close(a.high, b.high)
+    # rounded unit conversions ("100 m" / "330 ft") are the same figure; within one unit be strict
+    tol = 0.005 if a.unit == b.unit else 0.1
+    return _close(a.low, b.low, tol) and _close(a.high, b.high, tol)
+
+
+def _bound(q: Quantity) -> float:
+    return q.low if q.direction == "lower" else q.high
 
 
 def relation(a: Quantity, b: Quantity) -> str:
-    """'equal', 'compatible' (one satisfies the other) or 'conflict'."""
+    """'equal', 'compatible' (both can hold) or 'conflict'."""
     if same_interval(a, b):
         return "equal"
-    # disjoint intervals can never both hold
-    if a.high < b.low * 0.999 or b.high < a.low * 0.999:
-        return "conflict"
     if a.exact and b.exact:
         return "conflict"
-    # an exact value inside the other's bound satisfies it
+    if a.high < b.low or b.high < a.low:
+        return "conflict"
     if a.exact or b.exact:
+        # a count of things ("one plan" / "up to three plans") states a different capacity;
+        # an exact duration or size inside the other's bound satisfies it
+        if a.dim.startswith("count") and b.dim.startswith("count"):
+            return "conflict"
         return "compatible"
-    # two bounds in the same direction with different values are competing targets
-    a_upper = math.isfinite(a.high) and a.low == 0.0
-    b_upper = math.isfinite(b.high) and b.low == 0.0
-    if a_upper == b_upper:
+    if {a.direction, b.direction} == {"lower", "upper"}:
+        # a minimum and a maximum at the same figure pull in opposite directions
+        tol = 0.005 if a.unit == b.unit else 0.1
+        return "conflict" if _close(_bound(a), _bound(b), tol) else "compatible"
+    if a.direction == b.direction and a.direction in ("lower", "upper"):
+        # two minimums (or two maximums) with different figures are competing targets
         return "conflict"
     return "compatible"

@@ -69,9 +69,9 @@ def _sentences(block: str, offset: int) -> list[tuple[int, int]]:
     return out
 
 
-def _blocks(markdown: str) -> list[tuple[int, int]]:
+def _blocks(markdown: str) -> list[tuple[int, int]]:  # noqa: C901 - one pass over the lines
     """Spans of paragraphs, list items and table rows, with headings, rules and code skipped."""
-    blocks: list[tuple[int, int]] = []
+    blocks: list[tuple[int, int, bool]] = []  # (start, end, is_table_row)
     lines = markdown.splitlines(keepends=True)
     pos = 0
     fence: str | None = None
@@ -81,7 +81,7 @@ def _blocks(markdown: str) -> list[tuple[int, int]]:
     def close() -> None:
         nonlocal cur
         if cur is not None and cur[1] > cur[0]:
-            blocks.append((cur[0], cur[1]))
+            blocks.append((cur[0], cur[1], False))
         cur = None
 
     for raw in lines:
@@ -101,12 +101,15 @@ def _blocks(markdown: str) -> list[tuple[int, int]]:
         if not line.strip():
             close()
             continue
-        if _HEADING_RE.match(line) or _RULE_RE.match(line) or _TABLE_SEP_RE.match(line):
-            close()
-            continue
         if _SETEXT_RE.match(line) and cur is not None and not cur_is_item:
             # the open paragraph was a setext heading: drop it
             cur = None
+            continue
+        if _TABLE_SEP_RE.match(line) and blocks and blocks[-1][2]:
+            blocks.pop()  # the row above a separator is the table header
+            continue
+        if _HEADING_RE.match(line) or _RULE_RE.match(line) or _TABLE_SEP_RE.match(line):
+            close()
             continue
         if line.startswith("    ") and cur is None:
             continue  # indented code block
@@ -115,7 +118,7 @@ def _blocks(markdown: str) -> list[tuple[int, int]]:
             inner_start = line_start + line.index("|") + 1
             inner_end = line_start + len(line.rstrip().rstrip("|"))
             if inner_end > inner_start:
-                blocks.append((inner_start, inner_end))
+                blocks.append((inner_start, inner_end, True))
             continue
         im = _ITEM_RE.match(line)
         if im:
@@ -131,7 +134,7 @@ def _blocks(markdown: str) -> list[tuple[int, int]]:
         else:
             cur[1] = line_end
     close()
-    return blocks
+    return [(s, e) for s, e, _ in blocks]
 
 
 def split_statements(markdown: str, *, key_prefix: str = "") -> list[Statement]:

@@ -1,0 +1,149 @@
+"""REST: findings and their actions, detection runs (start a full scan, read progress), choice sets."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core.api import ScopedViewSet
+
+from . import selectors, services
+from .models import ChoiceSet, DetectionRun, Finding
+from .serializers import (
+    ChoiceSetCreateSerializer,
+    ChoiceSetSerializer,
+    DetectionRunCreateSerializer,
+    DetectionRunSerializer,
+    DismissSerializer,
+    FindingSerializer,
+)
+
+FINDING_FILTERS = [
+    OpenApiParameter("engagement", int),
+    OpenApiParameter("label", str, enum=Finding.Label.values),
+    OpenApiParameter("kind", str, enum=Finding.Kind.values),
+    OpenApiParameter("status", str, enum=[*Finding.Status.values, "all"],
+                     description="Default: active findings (open, acknowledged, in alignment); 'all' for every status"),
+    OpenApiParameter("workstream", str, description="id or slug: findings touching that workstream"),
+    OpenApiParameter("ws_a", str, description="with ws_b: findings between these two workstreams (id or slug)"),
+    OpenApiParameter("ws_b", str),
+    OpenApiParameter("min_score", float),
+    OpenApiParameter("input", int, description="findings touching this input"),
+]
+
+
+def _int_param(params: Any, name: str) -> int | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise ValidationError({name: ["Must be an id."]})
+    return int(value)
+
+
+def _finding_filters(params: Any) -> dict[str, Any]:
+    filters: dict[str, Any] = {}
+    for name, allowed in (("label", Finding.Label.values), ("kind", Finding.Kind.values),
+                          ("status", [*Finding.Status.values, "all"])):
+        value = params.get(name)
+        if value:
+            if value not in allowed:
+                raise ValidationError({name: [f"Must be one of: {', '.join(allowed)}."]})
+            filters[name] = value
+    for name in ("workstream", "ws_a", "ws_b"):
+        if value := params.get(name):
+            filters[name] = value
+    if (value := params.get("min_score")) not in (None, ""):
+        try:
+            filters["min_score"] = float(value)
+        except ValueError as exc:
+            raise ValidationError({"min_score": ["Must be a number between 0 and 1."]}) from exc
+    if (value := _int_param(params, "input")) is not None:
+        filters["input"] = value
+    return filters
+
+
+class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = FindingSerializer
+
+    def get_queryset(self) -> QuerySet[Finding]:
+        if self.action == "list":
+            params = self.request.query_params
+            qs = selectors.finding_list(user=self.request.user, engagement_id=_int_param(params, "engagement"),
+                                        filters=_finding_filters(params))
+        else:
+            qs = selectors.finding_list(user=self.request.user, filters={"status": "all"})
+        return qs.select_related("revision_a", "revision_b").order_by("-score", "-id")
+
+    @extend_schema(parameters=FINDING_FILTERS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=FindingSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        finding = services.finding_acknowledge(finding=self.get_object(), actor=request.user)
+        return Response(FindingSerializer(self.get_queryset().get(pk=finding.pk)).data)
+
+    @extend_schema(request=DismissSerializer, responses=FindingSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: str) -> Response:
+        finding = self.get_object()
+        serializer = DismissSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.finding_dismiss(finding=finding, actor=request.user, reason=serializer.validated_data["reason"])
+        return Response(FindingSerializer(self.get_queryset().get(pk=finding.pk)).data)
+
+
+class DetectionRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Detection runs. POST starts a full scan of an engagement (PMO); GET one to follow its progress."""
+
+    serializer_class = DetectionRunSerializer
+
+    def get_queryset(self) -> QuerySet[DetectionRun]:
+        engagement = _int_param(self.request.query_params, "engagement") if self.action == "list" else None
+        return selectors.run_list(user=self.request.user, engagement_id=engagement).order_by("-created_at", "-id")
+
+    @extend_schema(parameters=[OpenApiParameter("engagement", int)])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=DetectionRunCreateSerializer, responses={201: DetectionRunSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = DetectionRunCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        run = services.detection_run_start(engagement=serializer.validated_data["engagement"], actor=request.user)
+        run = self.get_queryset().get(pk=run.pk)
+        return Response(DetectionRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class ChoiceSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Engagement choice sets added to the built-in catalogue; the PMO creates and deletes them."""
+
+    serializer_class = ChoiceSetSerializer
+
+    def get_queryset(self) -> QuerySet[ChoiceSet]:
+        engagement = _int_param(self.request.query_params, "engagement") if self.action == "list" else None
+        return selectors.choice_set_list(user=self.request.user, engagement_id=engagement).order_by("name", "id")
+
+    @extend_schema(parameters=[OpenApiParameter("engagement", int)])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ChoiceSetCreateSerializer, responses={201: ChoiceSetSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = ChoiceSetCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        choice_set = services.choice_set_create(actor=request.user, **serializer.validated_data)
+        return Response(ChoiceSetSerializer(choice_set).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        services.choice_set_delete(choice_set=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,163 @@
+"""Reads of findings, runs and choice sets, scoped to the asking user's engagements."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from apps.accounts.models import Membership, User
+from apps.engagements.models import Engagement, Workstream
+from apps.engagements.selectors import engagement_list
+from apps.inputs.models import Input
+
+from .models import ChoiceSet, DetectionRun, Finding
+
+ACTIVE_STATUSES = (Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED, Finding.Status.IN_ALIGNMENT)
+RUN_ACTIVE = (DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING)
+
+
+def _workstream_q(value: Any, side: str) -> Q:
+    value = str(value)
+    return Q(**{f"workstream_{side}_id": int(value)}) if value.isdigit() else Q(**{f"workstream_{side}__slug": value})
+
+
+def _touches(value: Any) -> Q:
+    return _workstream_q(value, "a") | _workstream_q(value, "b")
+
+
+def finding_list(*, user: User, engagement_id: int | None = None,
+                 filters: dict[str, Any] | None = None) -> QuerySet[Finding]:
+    qs = Finding.objects.filter(engagement__in=engagement_list(user=user))
+    if engagement_id is not None:
+        qs = qs.filter(engagement_id=engagement_id)
+    qs = qs.select_related("workstream_a", "workstream_b", "input_a", "input_b")
+    return finding_filter(qs, filters or {})
+
+
+def finding_filter(qs: QuerySet[Finding], filters: dict[str, Any]) -> QuerySet[Finding]:
+    """Filters shared by the HTML lists and the API.
+
+    label, kind, status ("" = active: open, acknowledged, in alignment; "all" = every status),
+    workstream (id or slug: findings touching it), ws_a + ws_b (the pair, either order),
+    min_score, input (id: findings touching that input), run (id).
+    """
+    if value := filters.get("label"):
+        qs = qs.filter(label=value)
+    if value := filters.get("kind"):
+        qs = qs.filter(kind=value)
+    status = filters.get("status") or ""
+    if status == "all":
+        pass
+    elif status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    if value := filters.get("workstream"):
+        qs = qs.filter(_touches(value))
+    ws_a, ws_b = filters.get("ws_a"), filters.get("ws_b")
+    if ws_a and ws_b:
+        qs = qs.filter((_workstream_q(ws_a, "a") & _workstream_q(ws_b, "b"))
+                       | (_workstream_q(ws_b, "a") & _workstream_q(ws_a, "b")))
+    elif ws_a or ws_b:
+        qs = qs.filter(_touches(ws_a or ws_b))
+    if (value := filters.get("min_score")) not in (None, ""):
+        qs = qs.filter(score__gte=float(value))
+    if value := filters.get("input"):
+        qs = qs.filter(Q(input_a_id=value) | Q(input_b_id=value))
+    if value := filters.get("run"):
+        qs = qs.filter(run_id=value)
+    return qs
+
+
+def finding_get(*, user: User, finding_id: int, engagement_id: int | None = None) -> Finding:
+    qs = finding_list(user=user, engagement_id=engagement_id, filters={"status": "all"}).select_related(
+        "revision_a", "revision_b", "run")
+    try:
+        return qs.get(pk=finding_id)
+    except Finding.DoesNotExist as exc:
+        raise Http404("No such finding") from exc
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    row: Workstream
+    column: Workstream
+    count: int
+
+
+def finding_matrix(*, engagement: Engagement, label: str,
+                   status: str = Finding.Status.OPEN) -> tuple[list[Workstream], list[list[MatrixCell]]]:
+    """Workstream × workstream counts of one label and status (symmetric), in two queries."""
+    workstreams = list(Workstream.objects.filter(engagement=engagement))
+    counts: dict[tuple[int, int], int] = {}
+    for row in Finding.objects.filter(engagement=engagement, label=label, status=status).values(
+            "workstream_a_id", "workstream_b_id").annotate(n=Count("id")).order_by():
+        key = tuple(sorted((row["workstream_a_id"], row["workstream_b_id"])))
+        counts[key] = counts.get(key, 0) + row["n"]
+    rows = [[MatrixCell(r, c, counts.get(tuple(sorted((r.pk, c.pk))), 0)) for c in workstreams] for r in workstreams]
+    return workstreams, rows
+
+
+def engagement_finding_counts(*, engagement_id: int) -> dict[str, int]:
+    """Open conflicts and merge candidates, and findings still to look at, in one query."""
+    return Finding.objects.filter(engagement_id=engagement_id).aggregate(
+        open_conflicts=Count("id", filter=Q(label=Finding.Label.CONFLICT, status=Finding.Status.OPEN)),
+        open_duplicates=Count("id", filter=Q(label=Finding.Label.DUPLICATE, status=Finding.Status.OPEN)),
+        acknowledged=Count("id", filter=Q(status=Finding.Status.ACKNOWLEDGED)),
+        in_alignment=Count("id", filter=Q(status=Finding.Status.IN_ALIGNMENT)),
+    )
+
+
+def input_findings(*, input: Input, limit: int = 50) -> list[Finding]:
+    """Findings touching an input that still matter (not superseded), best first, in one query."""
+    qs = Finding.objects.filter(Q(input_a=input) | Q(input_b=input)).exclude(status=Finding.Status.SUPERSEDED)
+    return list(qs.select_related("workstream_a", "workstream_b", "input_a", "input_b")
+                .order_by("label", "-score", "-id")[:limit])
+
+
+def input_check_pending(*, input: Input) -> bool:
+    """Is an incremental check of the input's current revision still queued or running?"""
+    if input.current_revision_id is None or input.status != Input.Status.SUBMITTED:
+        return False
+    return DetectionRun.objects.filter(scope=DetectionRun.Scope.INCREMENTAL, status__in=RUN_ACTIVE,
+                                       trigger_revision_id=input.current_revision_id).exists()
+
+
+def run_list(*, user: User, engagement_id: int | None = None) -> QuerySet[DetectionRun]:
+    qs = DetectionRun.objects.filter(engagement__in=engagement_list(user=user))
+    if engagement_id is not None:
+        qs = qs.filter(engagement_id=engagement_id)
+    return qs.select_related("triggered_by", "trigger_revision__input")
+
+
+def run_get(*, user: User, run_id: int, engagement_id: int | None = None) -> DetectionRun:
+    try:
+        return run_list(user=user, engagement_id=engagement_id).get(pk=run_id)
+    except DetectionRun.DoesNotExist as exc:
+        raise Http404("No such run") from exc
+
+
+def latest_scan(*, engagement_id: int) -> DetectionRun | None:
+    return DetectionRun.objects.filter(engagement_id=engagement_id).exclude(
+        scope=DetectionRun.Scope.INCREMENTAL).order_by("-created_at", "-id").first()
+
+
+def choice_set_list(*, user: User, engagement_id: int | None = None) -> QuerySet[ChoiceSet]:
+    qs = ChoiceSet.objects.filter(engagement__in=engagement_list(user=user))
+    if engagement_id is not None:
+        qs = qs.filter(engagement_id=engagement_id)
+    return qs.select_related("created_by")
+
+
+def choice_set_get(*, user: User, choice_set_id: int, engagement_id: int | None = None) -> ChoiceSet:
+    try:
+        return choice_set_list(user=user, engagement_id=engagement_id).select_related("engagement").get(
+            pk=choice_set_id)
+    except ChoiceSet.DoesNotExist as exc:
+        raise Http404("No such choice set") from exc
+
+
+def my_workstream_id(membership: Membership | None) -> int | None:
+    return membership.workstream_id if membership is not None else None

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.core.api import ScopedPrimaryKeyRelatedField
+from apps.engagements.selectors import engagement_list
+
+from .models import ChoiceSet, DetectionRun, Finding
+from .services.choice_sets import NAME_MAX
+from .services.findings import REASON_MAX
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    workstream_a_name = serializers.CharField(source="workstream_a.name", read_only=True)
+    workstream_b_name = serializers.CharField(source="workstream_b.name", read_only=True)
+    revision_a_number = serializers.IntegerField(source="revision_a.number", read_only=True)
+    revision_b_number = serializers.IntegerField(source="revision_b.number", read_only=True)
+    revision_a_sha256 = serializers.CharField(source="revision_a.body_sha256", read_only=True)
+    revision_b_sha256 = serializers.CharField(source="revision_b.body_sha256", read_only=True)
+    span_a = serializers.ListField(child=serializers.IntegerField(), read_only=True,
+                                   help_text="[start, end] of statement A in revision A's body")
+    span_b = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    highlights = serializers.DictField(child=serializers.ListField(child=serializers.ListField(
+        child=serializers.IntegerField())), read_only=True,
+        help_text='{"a": [[start, end], ...], "b": [...]}: the clashing parts within each statement')
+    values = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id", "reference", "engagement", "label", "kind", "status", "score", "rule", "explanation", "values",
+            "statement_a", "statement_b", "span_a", "span_b", "highlights",
+            "input_a", "input_b", "revision_a_number", "revision_b_number", "revision_a_sha256", "revision_b_sha256",
+            "workstream_a", "workstream_a_name", "workstream_b", "workstream_b_name",
+            "fingerprint", "dismissed_reason", "run", "created_at", "status_changed_at",
+        ]
+        read_only_fields = fields
+
+
+class DismissSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX, help_text="Why this is a false positive (required).")
+
+
+class DetectionRunSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+    errors = serializers.ListField(child=serializers.CharField(), read_only=True)
+    trigger_input = serializers.IntegerField(source="trigger_revision.input_id", read_only=True, allow_null=True)
+    trigger_revision_number = serializers.IntegerField(source="trigger_revision.number", read_only=True,
+                                                       allow_null=True)
+
+    class Meta:
+        model = DetectionRun
+        fields = ["id", "engagement", "scope", "status", "phase", "total", "done", "percent", "findings_new",
+                  "findings_seen", "errors", "trigger_input", "trigger_revision_number", "triggered_by",
+                  "created_at", "started_at", "finished_at"]
+        read_only_fields = fields
+
+
+class DetectionRunCreateSerializer(serializers.Serializer):
+    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+
+
+class ChoiceSetSerializer(serializers.ModelSerializer):
+    options = serializers.ListField(child=serializers.ListField(child=serializers.CharField()), read_only=True)
+
+    class Meta:
+        model = ChoiceSet
+        fields = ["id", "engagement", "name", "options", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class ChoiceSetCreateSerializer(serializers.Serializer):
+    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    name = serializers.CharField(max_length=NAME_MAX)
+    options = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(max_length=60), min_length=1, max_length=12),
+        min_length=2, max_length=30,
+        help_text='Each option with its synonyms: [["akamai"], ["fastly"], ["cloudfront", "amazon cloudfront"]]',
+    )

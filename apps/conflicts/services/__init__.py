@@ -1,0 +1,47 @@
+"""Every write of the conflicts app. HTML views, API views, tasks and other apps call these.
+
+Public contract for the alignment app: `finding_mark_in_alignment(*, finding, actor)` and
+`finding_resolve(*, finding, actor, decision)`.
+"""
+from .choice_sets import choice_set_create, choice_set_delete, parse_options
+from .corpus import statements_record, statements_record_missing
+from .detection import (
+    detection_input_details_changed,
+    detection_input_submitted,
+    detection_input_withdrawn,
+    detection_nightly_start,
+    detection_revision_created,
+    detection_run_execute,
+    detection_run_fail,
+    detection_run_start,
+    detection_runs_to_recover,
+)
+from .findings import (
+    finding_acknowledge,
+    finding_dismiss,
+    finding_mark_in_alignment,
+    finding_may_act,
+    finding_resolve,
+)
+
+__all__ = [
+    "choice_set_create",
+    "choice_set_delete",
+    "detection_input_details_changed",
+    "detection_input_submitted",
+    "detection_input_withdrawn",
+    "detection_nightly_start",
+    "detection_revision_created",
+    "detection_run_execute",
+    "detection_run_fail",
+    "detection_run_start",
+    "detection_runs_to_recover",
+    "finding_acknowledge",
+    "finding_dismiss",
+    "finding_mark_in_alignment",
+    "finding_may_act",
+    "finding_resolve",
+    "parse_options",
+    "statements_record",
+    "statements_record_missing",
+]

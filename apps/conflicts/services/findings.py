@@ -1,0 +1,138 @@
+"""A finding's lifecycle: open → acknowledged → in alignment → resolved, or dismissed with a reason.
+
+Superseded is set by detection (the input got a new revision or was withdrawn), never by a person.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import Membership, Role, User
+from apps.audit.services import audit_log
+from apps.core.errors import ApplicationError, PermissionDeniedError
+
+from ..models import Finding
+
+if TYPE_CHECKING:
+    from apps.alignment.models import Decision
+
+REASON_MAX = 2000
+
+
+def finding_may_act(*, membership: Membership | None, finding: Finding) -> bool:
+    """PMO, or a lead/contributor of one of the two workstreams; observers and approvers only read."""
+    if membership is None or membership.engagement_id != finding.engagement_id:
+        return False
+    if membership.role == Role.PMO:
+        return True
+    return membership.role in (Role.LEAD, Role.CONTRIBUTOR) and membership.workstream_id in (
+        finding.workstream_a_id, finding.workstream_b_id)
+
+
+def _membership(*, actor: User, finding: Finding) -> Membership | None:
+    return Membership.objects.filter(user=actor, engagement_id=finding.engagement_id).first()
+
+
+def _lock(finding: Finding) -> Finding:
+    return Finding.objects.select_for_update().get(pk=finding.pk)
+
+
+def _require_actor(*, actor: User, finding: Finding) -> None:
+    if not finding_may_act(membership=_membership(actor=actor, finding=finding), finding=finding):
+        raise PermissionDeniedError("Only the PMO or the two workstreams involved can act on this finding.")
+
+
+def _require_pmo(*, actor: User, finding: Finding) -> None:
+    membership = _membership(actor=actor, finding=finding)
+    if membership is None or membership.role != Role.PMO:
+        raise PermissionDeniedError("Only the PMO of this engagement can do that.")
+
+
+def _set_status(finding: Finding, status: str, **extra: str) -> str:
+    old = finding.status
+    finding.status = status
+    finding.status_changed_at = timezone.now()
+    for name, value in extra.items():
+        setattr(finding, name, value)
+    finding.save(update_fields=["status", "status_changed_at", "updated_at", *extra])
+    return old
+
+
+def _refresh(target: Finding, source: Finding) -> Finding:
+    for name in ("status", "status_changed_at", "dismissed_reason", "updated_at"):
+        setattr(target, name, getattr(source, name))
+    return target
+
+
+@transaction.atomic
+def finding_acknowledge(*, finding: Finding, actor: User) -> Finding:
+    """Someone of the two workstreams (or the PMO) has seen it and agrees it needs alignment."""
+    locked = _lock(finding)
+    _require_actor(actor=actor, finding=locked)
+    if locked.status != Finding.Status.OPEN:
+        raise ApplicationError(f"{locked.reference} is {locked.get_status_display().lower()}; only open findings "
+                               "can be acknowledged.")
+    old = _set_status(locked, Finding.Status.ACKNOWLEDGED)
+    audit_log(actor=actor, action="conflicts.finding.acknowledged", target=locked, engagement=locked.engagement_id,
+              changes={"status": [old, locked.status]})
+    return _refresh(finding, locked)
+
+
+@transaction.atomic
+def finding_dismiss(*, finding: Finding, actor: User, reason: str) -> Finding:
+    """A false positive. The reason is required; the fingerprint stays dismissed on every re-scan."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Say why this is a false positive.", field="reason")
+    if len(reason) > REASON_MAX:
+        raise ApplicationError(f"The reason is {len(reason)} characters; the limit is {REASON_MAX}.", field="reason")
+    locked = _lock(finding)
+    _require_actor(actor=actor, finding=locked)
+    if locked.status not in (Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED):
+        raise ApplicationError(f"{locked.reference} is {locked.get_status_display().lower()}; only open or "
+                               "acknowledged findings can be dismissed.")
+    old = _set_status(locked, Finding.Status.DISMISSED, dismissed_reason=reason)
+    audit_log(actor=actor, action="conflicts.finding.dismissed", target=locked, engagement=locked.engagement_id,
+              changes={"status": [old, locked.status], "reason": reason, "fingerprint": locked.fingerprint})
+    return _refresh(finding, locked)
+
+
+@transaction.atomic
+def finding_mark_in_alignment(*, finding: Finding, actor: User) -> Finding:
+    """Put on an alignment session's agenda (called by the alignment app): open/acknowledged → in alignment.
+
+    Already in alignment: returned unchanged (a finding may sit on a second agenda).
+    """
+    locked = _lock(finding)
+    _require_pmo(actor=actor, finding=locked)
+    if locked.status == Finding.Status.IN_ALIGNMENT:
+        return _refresh(finding, locked)
+    if locked.status not in (Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED):
+        raise ApplicationError(f"{locked.reference} is {locked.get_status_display().lower()}; only open or "
+                               "acknowledged findings go to alignment.")
+    old = _set_status(locked, Finding.Status.IN_ALIGNMENT)
+    audit_log(actor=actor, action="conflicts.finding.in_alignment", target=locked, engagement=locked.engagement_id,
+              changes={"status": [old, locked.status]})
+    return _refresh(finding, locked)
+
+
+@transaction.atomic
+def finding_resolve(*, finding: Finding, actor: User, decision: Decision) -> Finding:
+    """The PMO recorded a decision on it (called by the alignment app): → resolved, audited with the decision.
+
+    Accepted from any state but resolved (a decision outranks a later supersede or dismissal);
+    resolving again with the same decision is a no-op.
+    """
+    locked = _lock(finding)
+    _require_pmo(actor=actor, finding=locked)
+    if decision.engagement_id != locked.engagement_id:
+        raise ApplicationError("That decision belongs to another engagement.", field="decision")
+    if locked.status == Finding.Status.RESOLVED:
+        return _refresh(finding, locked)
+    old = _set_status(locked, Finding.Status.RESOLVED)
+    audit_log(actor=actor, action="conflicts.finding.resolved", target=locked, engagement=locked.engagement_id,
+              changes={"status": [old, locked.status], "decision": decision.pk,
+                       "decision_ref": getattr(decision, "reference", f"D-{decision.pk}")})
+    return _refresh(finding, locked)

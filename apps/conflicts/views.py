@@ -1,0 +1,266 @@
+"""Pages: conflicts and merge candidates, one finding, detection runs, choice sets, the input page's panel."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.generic import TemplateView
+
+from apps.accounts.models import Membership
+from apps.core.errors import ApplicationError
+from apps.core.views import EngagementMixin, add_service_error
+from apps.engagements.models import Workstream
+from apps.inputs import selectors as input_selectors
+from apps.inputs.models import Input
+
+from . import selectors, services
+from .forms import ChoiceSetForm, DismissForm, FindingFilterForm
+from .highlight import highlight
+from .models import Finding
+
+PAGE_SIZE = 25
+RUN_FINDINGS_SHOWN = 50
+
+
+class FindingListView(EngagementMixin, TemplateView):
+    """/e/<id>/conflicts/ and /e/<id>/merge-candidates/: filters, a workstream matrix, a paginated table."""
+
+    label = Finding.Label.CONFLICT
+    nav = "conflicts"
+    template_name = "conflicts/list.html"
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx and not self.request.htmx.boosted:
+            return ["conflicts/_results.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        workstreams = list(Workstream.objects.filter(engagement=self.engagement))
+        my_ws = self.membership.workstream_id
+        form = FindingFilterForm(self.request.GET or None, workstreams=workstreams, label=self.label,
+                                 show_mine=my_ws is not None)
+        filters: dict[str, Any] = dict(form.cleaned_data) if form.is_valid() else {}
+        if filters.pop("mine", False) and my_ws is not None:
+            filters["workstream"] = my_ws
+        filters["label"] = self.label
+        qs = selectors.finding_list(user=self.request.user, engagement_id=self.engagement.pk, filters=filters)
+        page = Paginator(qs.order_by("-score", "-id"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        matrix_ws, matrix_rows = selectors.finding_matrix(engagement=self.engagement, label=self.label)
+        context.update(
+            label=self.label, is_conflicts=self.label == Finding.Label.CONFLICT, filter_form=form, page=page,
+            findings=page.object_list, matrix_workstreams=matrix_ws, matrix_rows=matrix_rows, my_ws=my_ws,
+            latest_scan=selectors.latest_scan(engagement_id=self.engagement.pk),
+        )
+        return context
+
+
+class FindingObjectMixin(EngagementMixin):
+    nav = "conflicts"
+
+    def resolve_objects(self, **kwargs: Any) -> None:
+        self.finding = selectors.finding_get(user=self.request.user, finding_id=kwargs["finding_id"],
+                                             engagement_id=self.engagement.pk)
+        if self.finding.label == Finding.Label.DUPLICATE:
+            self.nav = "merge-candidates"
+
+    def action_context(self, **extra: Any) -> dict[str, Any]:
+        return {"finding": self.finding, "engagement": self.engagement, "membership": self.membership,
+                "can_act": services.finding_may_act(membership=self.membership, finding=self.finding),
+                "dismiss_form": extra.pop("dismiss_form", None) or DismissForm(), **extra}
+
+
+class FindingDetailView(FindingObjectMixin, TemplateView):
+    template_name = "conflicts/finding.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        f = self.finding
+        context.update(self.action_context(dismiss_form=kwargs.get("dismiss_form")))
+        context.update(
+            html_a=highlight(f.statement_a, (f.highlights or {}).get("a", [])),
+            html_b=highlight(f.statement_b, (f.highlights or {}).get("b", [])),
+            a_current=f.input_a.current_revision_id == f.revision_a_id,
+            b_current=f.input_b.current_revision_id == f.revision_b_id,
+            value_a=(f.values or ["", ""])[0] if f.values else "",
+            value_b=(f.values or ["", ""])[1] if f.values and len(f.values) > 1 else "",
+        )
+        return context
+
+
+class FindingActionView(FindingDetailView):
+    """POST acknowledge / dismiss. With htmx only the actions block is swapped in place."""
+
+    action = ""
+    template_name = "conflicts/finding.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect("conflicts:finding", engagement_id=self.engagement.pk, finding_id=self.finding.pk)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not services.finding_may_act(membership=self.membership, finding=self.finding):
+            raise PermissionDenied("Only the PMO or the two workstreams involved can act on this finding.")
+        form = DismissForm(request.POST) if self.action == "dismiss" else None
+        error = ""
+        try:
+            if self.action == "acknowledge":
+                services.finding_acknowledge(finding=self.finding, actor=request.user)
+                done = f"{self.finding.reference} acknowledged."
+            elif form is not None and form.is_valid():
+                services.finding_dismiss(finding=self.finding, actor=request.user, reason=form.cleaned_data["reason"])
+                done = f"{self.finding.reference} dismissed as a false positive."
+                form = None
+            else:
+                done = ""
+        except ApplicationError as exc:
+            done = ""
+            if form is not None and exc.field in form.fields:
+                add_service_error(form, exc)
+            else:
+                error = exc.message
+        if request.htmx:
+            # 200 even for a refusal: htmx swaps only successful responses, and the message belongs in place.
+            return self.response_class(request=request, template="conflicts/_finding_actions.html",
+                                       context=self.action_context(dismiss_form=form, error=error, done=done),
+                                       using=self.template_engine)
+        if done:
+            messages.success(request, done)
+            return redirect("conflicts:finding", engagement_id=self.engagement.pk, finding_id=self.finding.pk)
+        if error:
+            messages.error(request, error)
+            return redirect("conflicts:finding", engagement_id=self.engagement.pk, finding_id=self.finding.pk)
+        return self.render_to_response(self.get_context_data(dismiss_form=form), status=400)
+
+
+class RunListView(EngagementMixin, TemplateView):
+    nav = "conflicts"
+    template_name = "conflicts/runs.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        qs = selectors.run_list(user=self.request.user, engagement_id=self.engagement.pk)
+        page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(page=page, runs=page.object_list)
+        return context
+
+
+class RunStartView(EngagementMixin, TemplateView):
+    """The PMO's "Run full scan" button."""
+
+    pmo_only = True
+    nav = "conflicts"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect("conflicts:runs", engagement_id=self.engagement.pk)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            run = services.detection_run_start(engagement=self.engagement, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            active = exc.extra.get("run")
+            if active is not None:
+                return redirect("conflicts:run", engagement_id=self.engagement.pk, run_id=active.pk)
+            return redirect("conflicts:runs", engagement_id=self.engagement.pk)
+        messages.success(request, f"Full scan #{run.pk} queued.")
+        return redirect("conflicts:run", engagement_id=self.engagement.pk, run_id=run.pk)
+
+
+class RunObjectMixin(EngagementMixin):
+    nav = "conflicts"
+
+    def resolve_objects(self, **kwargs: Any) -> None:
+        self.run = selectors.run_get(user=self.request.user, run_id=kwargs["run_id"], engagement_id=self.engagement.pk)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        findings = list(selectors.finding_list(user=self.request.user, engagement_id=self.engagement.pk,
+                                               filters={"run": self.run.pk, "status": "all"})
+                        .order_by("-id")[:RUN_FINDINGS_SHOWN])
+        context.update(run=self.run, run_findings=findings, is_active=self.run.status in selectors.RUN_ACTIVE)
+        return context
+
+
+class RunDetailView(RunObjectMixin, TemplateView):
+    template_name = "conflicts/run.html"
+
+
+class RunProgressView(RunObjectMixin, TemplateView):
+    """The progress block the run page polls every second while the run is active."""
+
+    template_name = "conflicts/_run_progress.html"
+
+
+def input_findings_context(*, input: Input, membership: Membership) -> dict[str, Any]:
+    return {"input": input, "membership": membership, "engagement": membership.engagement,
+            "input_findings": selectors.input_findings(input=input),
+            "checking": selectors.input_check_pending(input=input)}
+
+
+class InputFindingsView(EngagementMixin, TemplateView):
+    """The input page's findings panel on its own, polled while the input is being checked."""
+
+    nav = "inputs"
+    template_name = "conflicts/_input_findings.html"
+
+    def resolve_objects(self, **kwargs: Any) -> None:
+        self.input = input_selectors.input_get(user=self.request.user, input_id=kwargs["input_id"],
+                                               engagement_id=self.engagement.pk)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(input_findings_context(input=self.input, membership=self.membership))
+        return context
+
+
+class ChoiceSetListView(EngagementMixin, TemplateView):
+    """Choice sets of the engagement on top of the built-in catalogue; the PMO adds them here."""
+
+    nav = "conflicts"
+    template_name = "conflicts/choice_sets.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from .engine import DEFAULT_CHOICE_SETS
+
+        context = super().get_context_data(**kwargs)
+        context.update(choice_sets=selectors.choice_set_list(user=self.request.user, engagement_id=self.engagement.pk),
+                       builtin=DEFAULT_CHOICE_SETS, form=kwargs.get("form") or ChoiceSetForm())
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.membership.is_pmo:
+            raise PermissionDenied("Only the PMO can manage choice sets.")
+        form = ChoiceSetForm(request.POST)
+        if form.is_valid():
+            try:
+                choice_set = services.choice_set_create(
+                    engagement=self.engagement, actor=request.user, name=form.cleaned_data["name"],
+                    options=services.parse_options(form.cleaned_data["options"]))
+                messages.success(request, f"Choice set {choice_set.name!r} added; the next checks use it.")
+                return redirect("conflicts:choice_sets", engagement_id=self.engagement.pk)
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ChoiceSetDeleteView(EngagementMixin, TemplateView):
+    pmo_only = True
+    nav = "conflicts"
+
+    def resolve_objects(self, **kwargs: Any) -> None:
+        self.choice_set = selectors.choice_set_get(user=self.request.user, choice_set_id=kwargs["choice_set_id"],
+                                                   engagement_id=self.engagement.pk)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect("conflicts:choice_sets", engagement_id=self.engagement.pk)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        name = self.choice_set.name
+        services.choice_set_delete(choice_set=self.choice_set, actor=request.user)
+        messages.success(request, f"Choice set {name!r} removed.")
+        return redirect("conflicts:choice_sets", engagement_id=self.engagement.pk)
+

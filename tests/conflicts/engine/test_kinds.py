@@ -1,0 +1,149 @@
+"""One focused test per kind of finding, plus the neutral cases that must stay neutral."""
+
+import pytest
+
+from apps.conflicts.engine import ChoiceSet, Statement, classify
+
+
+def st(text, **meta):
+    return Statement(key=text[:20], text=text, start=0, end=len(text), meta=meta)
+
+
+def test_numeric_retention_versus_deletion():
+    v = classify(
+        st("Customer interaction logs must be retained for at least 24 months.", workstream="IT"),
+        st("Customer interaction logs must be deleted within 90 days.", workstream="Data"),
+    )
+    assert (v.label, v.kind) == ("conflict", "numeric")
+    assert v.values == ("at least 24 months", "within 90 days")
+    assert "IT" in v.explanation and "Data" in v.explanation
+    assert "at least 24 months" in v.explanation and "within 90 days" in v.explanation
+    a_text = "Customer interaction logs must be retained for at least 24 months."
+    assert a_text[v.spans_a[0][0]:v.spans_a[0][1]] == "at least 24 months"
+
+
+def test_numeric_latency_budget():
+    v = classify("The checkout API p95 latency must be under 100 ms.",
+                 "Checkout API latency of up to 800 ms is acceptable.")
+    assert (v.label, v.kind) == ("conflict", "numeric")
+
+
+def test_numeric_unit_conversion_is_not_a_conflict():
+    v = classify("The product page must load in under 2 seconds.", "The product page must load in under 2000 ms.")
+    assert v.label == "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The home page p95 load time must be under 200 ms.", "The home page p99 load time must be under 500 ms."),
+        ("Order history must be retained for 24 months.", "Order history must be retained for at least 12 months."),
+    ],
+)
+def test_related_but_compatible_numbers_are_neutral(a, b):
+    assert classify(a, b).label == "neutral"
+
+
+def test_exclusive_choice_cloud():
+    v = classify("The customer portal must be hosted on AWS.", "The customer portal will be hosted on Microsoft Azure.")
+    assert (v.label, v.kind) == ("conflict", "exclusive_choice")
+    assert v.values == ("AWS", "Microsoft Azure")
+
+
+def test_exclusive_choice_same_option_synonyms_are_duplicates():
+    v = classify("The customer portal must be hosted on AWS.",
+                 "The customer portal shall be hosted on Amazon Web Services.")
+    assert v.label == "duplicate"
+
+
+def test_engagement_specific_choice_set():
+    sets = (ChoiceSet("payment provider", (("adyen",), ("stripe",))),)
+    v = classify("Card payments go through Adyen.", "Card payments go through Stripe.", choice_sets=sets)
+    assert (v.label, v.kind) == ("conflict", "exclusive_choice")
+    assert classify("Card payments go through Adyen.", "Card payments go through Stripe.").kind != "exclusive_choice"
+
+
+def test_negation_flip():
+    v = classify("Marketing may send promotional emails to customers without consent.",
+                 "Marketing must not send promotional emails to customers without consent.")
+    assert (v.label, v.kind) == ("conflict", "negation")
+
+
+def test_comparator_no_more_than_is_not_a_negation():
+    v = classify("The UAV shall land when the remaining flight time is less than 5 minutes.",
+                 "The UAV shall land when the remaining flight time is no more than 5 minutes.")
+    assert v.label != "conflict"
+
+
+def test_scope_all_versus_only():
+    v = classify("All campaigns must be tracked with UTM parameters.",
+                 "Only paid campaigns must be tracked with UTM parameters.")
+    assert (v.label, v.kind) == ("conflict", "scope")
+    assert v.values == ("all", "only")
+
+
+def test_terminology_competing_definitions():
+    v = classify("An active customer is defined as a customer who placed an order in the last 12 months.",
+                 "An active customer means anyone who logged in within the last 90 days.")
+    assert (v.label, v.kind) == ("conflict", "terminology")
+
+
+def test_terminology_from_input_kind_meta():
+    v = classify(st("A conversion is a completed checkout.", input_kind="definition"),
+                 st("A conversion is a newsletter sign-up or a completed checkout.", input_kind="definition"))
+    assert (v.label, v.kind) == ("conflict", "terminology")
+
+
+def test_priority_text_and_meta():
+    v = classify("Single sign-on with social accounts must be delivered in the first release.",
+                 "Single sign-on with social accounts is out of scope for the first release.")
+    assert (v.label, v.kind) == ("conflict", "priority")
+    v = classify(st("Customer self-service data export for launch.", priority="must"),
+                 st("Customer self-service data export for launch.", priority="wont"))
+    assert (v.label, v.kind) == ("conflict", "priority")
+
+
+def test_opposites_in_place():
+    v = classify("Price changes are published to the web shop manually by the pricing team.",
+                 "Price changes are published to the web shop automatically by the pricing team.")
+    assert v.label == "conflict"
+    assert v.kind in {"other", "negation"}
+
+
+def test_paraphrase_is_duplicate_not_conflict():
+    v = classify("The UAV shall maintain attitude (roll, pitch, and yaw) in the presence of low to moderate winds.",
+                 "The UAV shall maintain roll, pitch and yaw (attitude) in the presence of low to moderate winds.")
+    assert (v.label, v.kind) == ("duplicate", "duplicate")
+
+
+def test_unrelated_is_neutral():
+    a, b = "The web shop must support payment with credit cards.", "Consent timestamps are stored in UTC."
+    v = classify(a, b)
+    assert v == classify(a, b)
+    assert (v.label, v.kind, v.explanation) == ("neutral", "", "")
+
+
+def _is_one_sentence(text):
+    body = text.rstrip(".")
+    return text.endswith(".") and ". " not in body.replace("e.g. ", "").replace("v. ", "")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Customer interaction logs must be retained for at least 24 months.",
+         "Customer interaction logs must be deleted within 90 days."),
+        ("The customer portal must be hosted on AWS.", "The customer portal will be hosted on Microsoft Azure."),
+        ("All campaigns must be tracked with UTM parameters.",
+         "Only paid campaigns must be tracked with UTM parameters."),
+        ("Guest checkout must be enabled on the web shop.", "Guest checkout must be disabled on the web shop."),
+    ],
+)
+def test_explanations_are_one_sentence_naming_both_sides_and_values(a, b):
+    v = classify(st(a, workstream="IT"), st(b, workstream="Marketing"))
+    assert v.label == "conflict"
+    assert _is_one_sentence(v.explanation), v.explanation
+    assert "IT" in v.explanation and "Marketing" in v.explanation
+    for value in v.values:
+        assert value in v.explanation
+    assert 0.0 < v.score <= 1.0
