@@ -14,7 +14,7 @@ from apps.core.errors import ApplicationError
 from apps.core.views import EngagementMixin, add_service_error
 from apps.inputs.models import Input
 
-from . import services
+from . import dashboards, services
 from .forms import EngagementForm, InviteForm, ObjectiveForm, WorkstreamForm
 from .models import Objective
 from .selectors import engagement_list, workstream_input_counts
@@ -56,11 +56,26 @@ class EngagementDetailView(EngagementMixin, TemplateView):
                 "submitted": sum(w.n_submitted for w in workstreams),
                 "withdrawn": sum(w.n_withdrawn for w in workstreams),
             },
-            recent_inputs=Input.objects.filter(engagement=self.engagement)
-            .select_related("workstream", "author")
-            .order_by("-updated_at")[:8],
         )
+        context.update(self._dashboard(workstreams), recent_inputs=None)
+        if context["dashboard"] in ("approver", "observer"):  # PMO and leads have their own lists
+            context["recent_inputs"] = (Input.objects.filter(engagement=self.engagement)
+                                        .select_related("workstream", "author").prefetch_related("tags")
+                                        .order_by("-updated_at")[:8])
         return context
+
+    def _dashboard(self, workstreams: list) -> dict[str, Any]:
+        """Each role lands on what its job needs first."""
+        membership = self.membership
+        if membership.is_pmo:
+            pmo = dashboards.pmo_dashboard(engagement=self.engagement, workstreams=workstreams)
+            return {"dashboard": "pmo", "pmo": pmo, "coverage": pmo.coverage}
+        if membership.workstream_id:
+            return {"dashboard": "lead", "lead": dashboards.lead_dashboard(membership=membership)}
+        if membership.role == "approver":
+            return {"dashboard": "approver",
+                    "approver": dashboards.approver_dashboard(user=self.request.user, engagement=self.engagement)}
+        return {"dashboard": "observer"}
 
 
 class EngagementSettingsView(EngagementMixin, TemplateView):

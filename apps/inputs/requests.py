@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -138,7 +138,6 @@ def requests_open_for_workstream(*, engagement_id: int, workstream_id: int) -> Q
         .annotate(n_mine=Count("answers", filter=Q(answers__workstream_id=workstream_id)
                                & ~Q(answers__status=Input.Status.WITHDRAWN)))
         .order_by("due_date", "id")
-        .prefetch_related(Prefetch("workstreams"))
     )
 
 

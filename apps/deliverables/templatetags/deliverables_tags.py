@@ -8,7 +8,10 @@ from apps.engagements.models import Engagement
 register = template.Library()
 
 
-@register.simple_tag
-def coverage(engagement: Engagement) -> Coverage:
-    """The coverage figures of an engagement, for the panel on its page."""
-    return coverage_for(engagement=engagement)
+@register.simple_tag(takes_context=True)
+def coverage(context: template.Context, engagement: Engagement) -> Coverage:
+    """The coverage figures of an engagement, for the panel on its page.
+
+    A view that already computed them (the PMO dashboard) passes them as `coverage`; no second query.
+    """
+    return context.get("coverage") or coverage_for(engagement=engagement)
