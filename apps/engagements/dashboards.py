@@ -167,7 +167,7 @@ class ApproverDashboard:
     history: list[Signature]
 
 
-def _section_changes(old: DeliverableVersion | None, new: DeliverableVersion) -> list[dict[str, Any]]:
+def section_changes(old: DeliverableVersion | None, new: DeliverableVersion) -> list[dict[str, Any]]:
     """Which sections were added, changed or removed between two frozen versions."""
     before = {s.get("heading"): s.get("body", "") for s in (old.sections if old else [])}
     after = {s.get("heading"): s.get("body", "") for s in new.sections}
@@ -190,6 +190,6 @@ def approver_dashboard(*, user: User, engagement: Engagement) -> ApproverDashboa
     if compared is not None:
         base = last_approved.version if last_approved and last_approved.version.deliverable_id == \
             compared.deliverable_id else None
-        changes = _section_changes(base, compared)
+        changes = section_changes(base, compared)
     return ApproverDashboard(awaiting=awaiting, last_approved=last_approved, changes_since=changes,
                              compared_version=compared, history=history)
