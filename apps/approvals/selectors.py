@@ -149,12 +149,12 @@ def version_states(*, deliverable: Deliverable) -> list[VersionState]:
     versions = list(DeliverableVersion.objects.filter(deliverable=deliverable).defer("rendered_html",
                                                                                      "markdown_source")
                     .order_by("-number"))
-    ids = [v.pk for v in versions]
+    # Filtering by the deliverable (not by a list of ids) keeps the count at three even with no version.
     latest: dict[int, str] = {}
-    for sub in ApprovalSubmission.objects.filter(version_id__in=ids).order_by("created_at", "id"):
+    for sub in ApprovalSubmission.objects.filter(version__deliverable=deliverable).order_by("created_at", "id"):
         latest[sub.version_id] = sub.status
     sigs: dict[int, list[Signature]] = {}
-    for sig in Signature.objects.filter(version_id__in=ids).order_by("signed_at", "id"):
+    for sig in Signature.objects.filter(version__deliverable=deliverable).order_by("signed_at", "id"):
         sigs.setdefault(sig.version_id, []).append(sig)
     return [VersionState(v, latest.get(v.pk, "not_submitted"), sigs.get(v.pk, [])) for v in versions]
 

@@ -65,8 +65,9 @@ INPUTS: list[tuple[str, str, str, str, str, list[str], list[str]]] = [
     ("it", "requirement", "must", "Deployment frequency",
      "The platform must support deployments at least once per day without downtime.", ["delivery"], ["OBJ-2"]),
     # --- Marketing ------------------------------------------------------------------------
-    ("marketing", "viewpoint", "must", "Page speed for campaign landing pages",
-     "For campaign landing pages a response time of up to 800 ms is acceptable if rich media loads first.",
+    ("marketing", "viewpoint", "must", "Rich media before raw speed",
+     "Product pages may respond in up to 800 ms when rich media loads first. Campaign impact matters more than "
+     "shaving milliseconds.",
      ["performance", "campaigns"], ["OBJ-4"]),
     ("marketing", "definition", "must", "Active customer (Marketing)",
      "An active customer is defined as a person who opened a newsletter or visited the shop in the last 12 months.",
