@@ -37,16 +37,29 @@ class SectionForm(forms.Form):
 class TraceLinkForm(forms.Form):
     """Exactly one target; an input is linked at its current revision."""
 
-    input = forms.ModelChoiceField(queryset=Input.objects.none(), required=False)
+    # A reference such as "IN-12" (or the bare id): an engagement can hold thousands of inputs, far
+    # too many for a <select>; the page suggests matches as the PMO types.
+    input = forms.CharField(required=False, max_length=20)
     decision = forms.ModelChoiceField(queryset=Decision.objects.none(), required=False)
     objective = forms.ModelChoiceField(queryset=Objective.objects.none(), required=False)
 
     def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["input"].queryset = Input.objects.filter(engagement=engagement).exclude(
-            status=Input.Status.DRAFT).select_related("current_revision")
+        self.engagement = engagement
         self.fields["decision"].queryset = Decision.objects.filter(engagement=engagement)
         self.fields["objective"].queryset = Objective.objects.filter(engagement=engagement)
+
+    def clean_input(self) -> Input | None:
+        raw = (self.cleaned_data.get("input") or "").strip().upper().removeprefix("IN-").strip()
+        if not raw:
+            return None
+        if not raw.isdigit():
+            raise forms.ValidationError("Give an input reference such as IN-12.")
+        found = (Input.objects.filter(engagement=self.engagement, pk=int(raw)).exclude(status=Input.Status.DRAFT)
+                 .select_related("current_revision").first())
+        if found is None:
+            raise forms.ValidationError(f"IN-{raw} is not a submitted input of this engagement.")
+        return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

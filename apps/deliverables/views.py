@@ -16,7 +16,6 @@ from apps.alignment.models import Decision
 from apps.core.errors import ApplicationError, StaleRevisionError
 from apps.core.views import EngagementMixin, add_service_error
 from apps.engagements.models import Objective
-from apps.inputs.models import Input
 
 from . import selectors, services, trace
 from .compare import compare_sections
@@ -86,8 +85,6 @@ class DeliverableDetailView(DeliverableMixin, TemplateView):
                        unsourced_count=sum(1 for s in sections if not s.links))
         if self.membership.is_pmo:
             context.update(
-                link_inputs=list(Input.objects.filter(engagement=self.engagement).exclude(status=Input.Status.DRAFT)
-                                 .select_related("workstream").order_by("workstream_id", "id")),
                 link_decisions=list(Decision.objects.filter(engagement=self.engagement).order_by("-id")),
                 link_objectives=list(Objective.objects.filter(engagement=self.engagement)),
                 seed_decisions=list(selectors.decisions_for_sections(deliverable=self.deliverable)),
@@ -232,7 +229,8 @@ class TraceLinkAddView(SectionMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = TraceLinkForm(request.POST, engagement=self.engagement)
         if not form.is_valid():
-            messages.error(request, " ".join(form.non_field_errors()) or "Choose something of this engagement to link.")
+            errors = [e for field_errors in form.errors.values() for e in field_errors]
+            messages.error(request, " ".join(errors) or "Choose something of this engagement to link.")
             return self.back(f"#section-{self.section.pk}")
         data = form.cleaned_data
         try:

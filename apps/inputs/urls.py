@@ -7,6 +7,7 @@ app_name = "inputs"
 urlpatterns = [
     path("<int:engagement_id>/inputs/", views.InputListView.as_view(), name="list"),
     path("<int:engagement_id>/inputs/new/", views.InputCreateView.as_view(), name="create"),
+    path("<int:engagement_id>/inputs/picker/", views.InputPickerView.as_view(), name="picker"),
     path("<int:engagement_id>/inputs/<int:input_id>/", views.InputDetailView.as_view(), name="detail"),
     path("<int:engagement_id>/inputs/<int:input_id>/revise/", views.InputReviseView.as_view(), name="revise"),
     path("<int:engagement_id>/inputs/<int:input_id>/details/", views.InputDetailsUpdateView.as_view(),

@@ -21,6 +21,7 @@ from apps.engagements.models import Workstream
 from . import requests as input_requests
 from . import selectors, services
 from .forms import InputDetailsForm, InputFilterForm, InputForm, InputRequestForm, ReviseForm
+from .models import Input
 
 PAGE_SIZE = 25
 
@@ -273,3 +274,23 @@ class InputRequestDetailView(EngagementMixin, TemplateView):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("inputs:request", engagement_id=self.engagement.pk, request_id=self.input_request.pk)
+
+
+class InputPickerView(EngagementMixin, TemplateView):
+    """Suggestions for fields that take an input reference: <option>s for a <datalist>."""
+
+    template_name = "inputs/_picker_options.html"
+    LIMIT = 15
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        text = next((v for k, v in self.request.GET.items() if v), "").strip()
+        qs = selectors.input_list(user=self.request.user, engagement_id=self.engagement.pk).exclude(
+            status=Input.Status.DRAFT)
+        ref = text.upper().removeprefix("IN-").strip()
+        if ref.isdigit():
+            qs = qs.filter(pk=int(ref))
+        elif text:
+            qs = qs.filter(title__icontains=text)
+        context["matches"] = list(qs.order_by("-updated_at")[: self.LIMIT]) if text else []
+        return context

@@ -176,3 +176,22 @@ def test_coverage_costs_a_constant_number_of_queries(drafted, engagement, pmo, m
     with CaptureQueriesContext(connection) as many:
         coverage_for(engagement=engagement)
     assert len(many.captured_queries) == len(few.captured_queries) == 5
+
+
+def test_a_trace_link_names_its_input_by_reference_and_bad_references_are_explained(drafted, pmo, it_input, as_user,
+                                                                                    make_input, it_lead):
+    from apps.deliverables.models import TraceLink
+
+    section = drafted.sections.first()
+    url = f"/e/{drafted.engagement_id}/deliverables/{drafted.pk}/sections/{section.pk}/links/"
+    client = as_user(pmo)
+    before = TraceLink.objects.filter(section=section).count()
+    draft = make_input(it_lead, "it", title="Still a draft")
+    for bad, message in [("IN-999999", "is not a submitted input"), (draft.reference, "is not a submitted input"),
+                         ("twelve", "such as IN-12")]:
+        response = client.post(url, {"input": bad}, follow=True)
+        assert message in response.content.decode()
+    assert TraceLink.objects.filter(section=section).count() == before
+    fresh = make_input(it_lead, "it", title="Backups", body="Nightly backups.", submit=True)
+    client.post(url, {"input": fresh.reference.lower()})
+    assert TraceLink.objects.filter(section=section, input_revision=fresh.current_revision).count() == 1

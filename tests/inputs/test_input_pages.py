@@ -109,3 +109,15 @@ def test_list_page_query_count_does_not_grow_with_data(as_user, it_lead, make_in
     with django_assert_max_num_queries(20) as many:
         client.get(f"/e/{engagement.pk}/inputs/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_input_picker_suggests_submitted_inputs_by_reference_or_title(as_user, pmo, it_lead, make_input,
+                                                                          engagement, other_engagement, outsider):
+    azure = make_input(it_lead, "it", title="Hosting on Azure", submit=True)
+    make_input(it_lead, "it", title="Hosting draft")
+    client = as_user(pmo)
+    by_title = client.get(f"/e/{engagement.pk}/inputs/picker/?input=hosting").content.decode()
+    assert f'value="{azure.reference}"' in by_title and "Hosting draft" not in by_title
+    by_ref = client.get(f"/e/{engagement.pk}/inputs/picker/?input={azure.reference}").content.decode()
+    assert by_ref.count("<option") == 1
+    assert as_user(outsider).get(f"/e/{engagement.pk}/inputs/picker/?input=hosting").status_code == 404
