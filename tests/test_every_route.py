@@ -153,6 +153,8 @@ OBJECT_KWARGS = {
     "notification_id": "notification", "request_id": "input_request", "objective_id": "objective",
     "workstream_id": "workstream",
 }
+# Where one app uses a kwarg name another app uses for a different object.
+ROUTE_KWARGS = {"approvals:address_item": {"item_id": "change_item"}}
 # Non-object kwargs and the value to use.
 PLAIN_KWARGS = {"number": 1, "fmt": "md", "format_name": "md"}
 # DRF router basename → object whose pk fills {pk}.
@@ -192,6 +194,8 @@ def build_url(route: Route, world: dict) -> tuple[str, set[str]]:
             basename = _basename(route)
             assert basename in API_BASENAMES, f"{route.name}: add basename {basename!r} to API_BASENAMES"
             key = API_BASENAMES[basename]
+        elif name in ROUTE_KWARGS.get(route.name, {}):
+            key = ROUTE_KWARGS[route.name][name]
         elif name in OBJECT_KWARGS:
             key = OBJECT_KWARGS[name]
         elif name in PLAIN_KWARGS:
