@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from apps.accounts.models import WORKSTREAM_ROLES
 from apps.core.errors import ApplicationError, StaleRevisionError
-from apps.core.views import EngagementMixin, add_service_error
+from apps.core.views import EngagementMixin, StaleEditMixin, add_service_error
 from apps.engagements.models import Workstream
 
 from . import selectors, services
@@ -233,7 +233,8 @@ class SessionActionView(SessionObjectMixin, TemplateView):
         return self.back()
 
 
-class MinutesView(SessionObjectMixin, TemplateView):
+class MinutesView(StaleEditMixin, SessionObjectMixin, TemplateView):
+    stale_noun = "minutes"
     pmo_only = True
     template_name = "alignment/minutes.html"
 
@@ -246,25 +247,13 @@ class MinutesView(SessionObjectMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                services.session_minutes_save(actor=request.user, session=self.session,
-                                              minutes=form.cleaned_data["minutes"],
-                                              expected_revision=form.cleaned_data["expected_revision"])
-                messages.success(request, "Minutes saved.")
-                return self.back("#minutes")
-            except StaleRevisionError as exc:
-                # Keep what the user typed; show the newer minutes; let them merge and save on top.
-                data = request.POST.copy()
-                data["expected_revision"] = str(exc.current.number)
-                form = self._form(data)
-                form.is_valid()
-                form.add_error(None, exc.message + " Compare with the newer minutes below, merge, then save again.")
-                return self.render_to_response(self.get_context_data(form=form, newer=exc.current), status=409)
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        def save(data: dict[str, Any]) -> HttpResponse:
+            services.session_minutes_save(actor=request.user, session=self.session, minutes=data["minutes"],
+                                          expected_revision=data["expected_revision"])
+            messages.success(request, "Minutes saved.")
+            return self.back("#minutes")
+
+        return self.save_edit(self._form(request.POST), save)
 
 
 class AgendaAddView(SessionPageMixin, TemplateView):

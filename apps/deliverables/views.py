@@ -13,8 +13,8 @@ from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 from apps.alignment.models import Decision
-from apps.core.errors import ApplicationError, StaleRevisionError
-from apps.core.views import EngagementMixin, add_service_error
+from apps.core.errors import ApplicationError
+from apps.core.views import EngagementMixin, StaleEditMixin, add_service_error
 from apps.engagements.models import Objective
 
 from . import selectors, services, trace
@@ -159,7 +159,7 @@ class SectionMixin(DeliverableMixin):
                                              deliverable=self.deliverable)
 
 
-class SectionEditView(SectionMixin, TemplateView):
+class SectionEditView(StaleEditMixin, SectionMixin, TemplateView):
     pmo_only = True
     template_name = "deliverables/section_form.html"
 
@@ -177,25 +177,13 @@ class SectionEditView(SectionMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                services.section_update(actor=request.user, section=self.section,
-                                        heading=form.cleaned_data["heading"], body=form.cleaned_data["body"],
-                                        expected_revision=form.cleaned_data["expected_revision"])
-                messages.success(request, "Section saved.")
-                return self.back(f"#section-{self.section.pk}")
-            except StaleRevisionError as exc:
-                # Keep what the user typed; show the newer text; let them merge and save on top of it.
-                data = request.POST.copy()
-                data["expected_revision"] = str(exc.current.number)
-                form = self._form(data)
-                form.is_valid()
-                form.add_error(None, exc.message + " Compare with the newer text below, merge, then save again.")
-                return self.render_to_response(self.get_context_data(form=form, newer=exc.current), status=409)
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        def save(data: dict[str, Any]) -> HttpResponse:
+            services.section_update(actor=request.user, section=self.section, heading=data["heading"],
+                                    body=data["body"], expected_revision=data["expected_revision"])
+            messages.success(request, "Section saved.")
+            return self.back(f"#section-{self.section.pk}")
+
+        return self.save_edit(self._form(request.POST), save)
 
 
 class SectionActionView(SectionMixin, TemplateView):

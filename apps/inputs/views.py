@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from apps.core.diff import diff_rows
-from apps.core.errors import ApplicationError, StaleRevisionError
+from apps.core.errors import ApplicationError
 from apps.core.markdown import render_markdown
-from apps.core.views import EngagementMixin, add_service_error
+from apps.core.views import EngagementMixin, StaleEditMixin, add_service_error
 from apps.engagements.models import Workstream
 
 from . import requests as input_requests
@@ -30,7 +30,9 @@ PAGE_SIZE = 25
 @require_POST
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     """Live preview for any Markdown textarea; renders through the one safe renderer."""
-    text = next((v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"), "")
+    # htmx names the textarea that asked (HX-Trigger-Name); a whole form may be posted with it.
+    field = (request.htmx.trigger_name if request.htmx else None) or "body"
+    text = request.POST.get(field, "")
     return HttpResponse(render_markdown(text[:20000]) or "<p class='muted'>Nothing to preview yet.</p>")
 
 
@@ -127,7 +129,7 @@ class InputDetailView(InputObjectMixin, TemplateView):
         return context
 
 
-class InputReviseView(InputObjectMixin, TemplateView):
+class InputReviseView(StaleEditMixin, InputObjectMixin, TemplateView):
     template_name = "inputs/revise.html"
 
     def _form(self, data: Any = None, initial: Any = None) -> ReviseForm:
@@ -142,26 +144,14 @@ class InputReviseView(InputObjectMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.require_writer()
-        form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                revision = services.input_revise(
-                    actor=request.user, input=self.input, title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"], expected_revision=form.cleaned_data["expected_revision"],
-                )
-                messages.success(request, f"Saved as revision {revision.number}.")
-                return redirect("inputs:detail", engagement_id=self.engagement.pk, input_id=self.input.pk)
-            except StaleRevisionError as exc:
-                # Keep what the user typed; show the newer revision; let them merge and save on top of it.
-                data = request.POST.copy()
-                data["expected_revision"] = str(exc.current.number)
-                form = self._form(data)
-                form.is_valid()
-                form.add_error(None, exc.message + " Compare with the newer text below, merge, then save again.")
-                return self.render_to_response(self.get_context_data(form=form, newer=exc.current), status=409)
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        def save(data: dict[str, Any]) -> HttpResponse:
+            revision = services.input_revise(actor=request.user, input=self.input, title=data["title"],
+                                             body=data["body"], expected_revision=data["expected_revision"])
+            messages.success(request, f"Saved as revision {revision.number}.")
+            return redirect("inputs:detail", engagement_id=self.engagement.pk, input_id=self.input.pk)
+
+        return self.save_edit(self._form(request.POST), save)
 
 
 class InputDetailsUpdateView(InputObjectMixin, TemplateView):

@@ -1,0 +1,34 @@
+"""Migration operations shared by several apps."""
+from __future__ import annotations
+
+from django.db import migrations
+
+
+def refuse_row_changes(table: str) -> migrations.RunPython:
+    """On PostgreSQL, a trigger that refuses UPDATE and DELETE of `table`'s rows in the database itself.
+
+    ImmutableModel guards Django code; this closes raw SQL too. TRUNCATE (test teardown) fires no
+    row trigger. SQLite keeps the ORM guard only, because its test teardown deletes row by row.
+    """
+    function, trigger = f"{table}_immutable", f"{table}_no_change"
+    create = f"""
+        CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
+        BEGIN
+            RAISE EXCEPTION '{table} rows are immutable' USING DETAIL = TG_OP || ' refused';
+        END;
+        $$ LANGUAGE plpgsql;
+        DROP TRIGGER IF EXISTS {trigger} ON {table};
+        CREATE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {function}();
+    """
+    drop = f"DROP TRIGGER IF EXISTS {trigger} ON {table}; DROP FUNCTION IF EXISTS {function}();"
+
+    def forwards(apps, schema_editor) -> None:  # noqa: ANN001 - Django's migration signature
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(create, params=None)
+
+    def backwards(apps, schema_editor) -> None:  # noqa: ANN001
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(drop, params=None)
+
+    return migrations.RunPython(forwards, backwards)
