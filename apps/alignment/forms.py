@@ -138,7 +138,7 @@ class DecisionForm(forms.Form):
 
 class MinutesForm(forms.Form):
     minutes = forms.CharField(label="Minutes (Markdown)", max_length=MINUTES_MAX, required=False,
-                              widget=forms.Textarea(attrs={"rows": 16, "hx-trigger": "keyup changed delay:400ms",
+                              widget=forms.Textarea(attrs={"rows": 16, "hx-trigger": "input changed delay:400ms",
                                                            "hx-target": "#preview", "hx-swap": "innerHTML"}))
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 

@@ -24,7 +24,7 @@ class SectionForm(forms.Form):
     heading = forms.CharField(max_length=HEADING_MAX)
     body = forms.CharField(
         label="Text (Markdown)", max_length=BODY_MAX, required=False,
-        widget=forms.Textarea(attrs={"rows": 16, "hx-trigger": "keyup changed delay:400ms", "hx-target": "#preview",
+        widget=forms.Textarea(attrs={"rows": 16, "hx-trigger": "input changed delay:400ms", "hx-target": "#preview",
                                      "hx-swap": "innerHTML"}),
     )
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)

@@ -16,7 +16,7 @@ class InputForm(forms.Form):
     title = forms.CharField(max_length=TITLE_MAX)
     body = forms.CharField(
         label="Text (Markdown)", max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 12, "hx-post": "", "hx-trigger": "keyup changed delay:400ms",
+        widget=forms.Textarea(attrs={"rows": 12, "hx-post": "", "hx-trigger": "input changed delay:400ms",
                                      "hx-target": "#preview", "hx-swap": "innerHTML"}),
     )
     priority = forms.ChoiceField(
@@ -68,7 +68,7 @@ class ReviseForm(forms.Form):
     title = forms.CharField(max_length=TITLE_MAX)
     body = forms.CharField(
         label="Text (Markdown)", max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 14, "hx-trigger": "keyup changed delay:400ms",
+        widget=forms.Textarea(attrs={"rows": 14, "hx-trigger": "input changed delay:400ms",
                                      "hx-target": "#preview", "hx-swap": "innerHTML"}),
     )
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

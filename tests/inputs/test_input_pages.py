@@ -121,3 +121,9 @@ def test_the_input_picker_suggests_submitted_inputs_by_reference_or_title(as_use
     by_ref = client.get(f"/e/{engagement.pk}/inputs/picker/?input={azure.reference}").content.decode()
     assert by_ref.count("<option") == 1
     assert as_user(outsider).get(f"/e/{engagement.pk}/inputs/picker/?input=hosting").status_code == 404
+
+
+def test_live_preview_renders_the_field_that_asked_not_the_first_of_the_form(as_user, it_lead):
+    response = as_user(it_lead).post("/markdown/preview/", {"workstream": "2", "title": "T", "minutes": "*minutes*"},
+                                     HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="minutes")
+    assert response.content.decode().strip() == "<p><em>minutes</em></p>"
