@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CONCORD_VAR_DIR", str(BASE_DIR / "var")))
@@ -209,6 +209,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     "conflicts-nightly-scan": {"task": "conflicts.nightly_scan", "schedule": crontab(hour=2, minute=30),
                                "options": {"expires": 60 * 60 * 6}},
 }
+
+# --- conflict detection ---------------------------------------------------------------------
+# Also compare an input with its own workstream's inputs (default: only other workstreams).
+CONFLICTS_CHECK_OWN_WORKSTREAM = env_bool("CONFLICTS_CHECK_OWN_WORKSTREAM", False)
+# Statements per committed batch of a full scan (progress moves and a killed worker resumes per batch).
+CONFLICTS_SCAN_BATCH = env_int("CONCORD_SCAN_BATCH_SIZE", 200)
+# Pause between batches; 0 in production, raised by the worker test to catch a scan mid-way.
+CONFLICTS_SCAN_BATCH_SLEEP = env_float("CONCORD_SCAN_BATCH_SLEEP", 0.0)
+# A run still "running" this long after its last progress is taken over by a starting worker.
+CONFLICTS_RUN_STALE_SECONDS = env_int("CONFLICTS_RUN_STALE_SECONDS", 900)
+# Engagement indexes kept warm per worker process for incremental checks.
+CONFLICTS_INDEX_CACHE_SIZE = env_int("CONFLICTS_INDEX_CACHE_SIZE", 4)
 
 SIGNING_LOCKOUT_ATTEMPTS = env_int("SIGNING_LOCKOUT_ATTEMPTS", 5)
 SIGNING_LOCKOUT_SECONDS = env_int("SIGNING_LOCKOUT_SECONDS", 900)

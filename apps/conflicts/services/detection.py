@@ -13,7 +13,6 @@ Loss-free and duplicate-free by construction:
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,12 +53,12 @@ def _setting(name: str, default: Any) -> Any:
 
 
 def _batch_size() -> int:
-    return int(os.environ.get("CONCORD_SCAN_BATCH_SIZE") or _setting("CONFLICTS_SCAN_BATCH", 200))
+    return int(_setting("CONFLICTS_SCAN_BATCH", 200))
 
 
 def _batch_sleep() -> float:
     """Test-only throttle (seconds per committed batch) so a worker can be killed mid-scan; unset = 0."""
-    return float(os.environ.get("CONCORD_SCAN_BATCH_SLEEP") or 0)
+    return float(_setting("CONFLICTS_SCAN_BATCH_SLEEP", 0.0))
 
 
 def _stale_after() -> timedelta:
