@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Literal
 
 from .analysis import Analysis, analyse, norm_word
+from .boost import predict_logits
 from .choices import DEFAULT_CHOICE_SETS, ChoiceMatcher, ChoiceMention, ChoiceSet, matcher_for
-from .lexicon import NEG_PREFIXES, OPPOSITES, OVERRIDE_CUES, PRIORITY_RANK
+from .lexicon import NEG_PREFIXES, OPPOSITES, OVERRIDE_CUES, PRIORITY_RANK, RESTRICTIVE
+from .pairdiff import DIFF_FEATURES, diff_features
 from .quantities import UNITS, Quantity, relation
 from .statements import Statement
 
@@ -65,12 +67,26 @@ FEATURES = (
     "weak_scope", "identical", "long_pair", "longest_run", "one_block", "many_blocks",
     "subject_differs",
 )
+# the 27 features above plus the token-diff features of ``pairdiff`` (what changed and where)
+ALL_FEATURES = FEATURES + DIFF_FEATURES
 
 _WEIGHTS_PATH = Path(__file__).with_name("model_weights.json")
 
 
+_MODEL_OVERRIDE: dict | None = None
+
+
+def set_model(model: dict | None) -> None:
+    """Use ``model`` instead of ``model_weights.json`` (None restores the file); for calibration."""
+    global _MODEL_OVERRIDE
+    _MODEL_OVERRIDE = model
+    load_model.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def load_model() -> dict:
+    if _MODEL_OVERRIDE is not None:
+        return _MODEL_OVERRIDE
     try:
         return json.loads(_WEIGHTS_PATH.read_text())
     except (OSError, ValueError):
@@ -331,8 +347,28 @@ def rule_scope(p: Pair) -> RuleHit | None:
     elif uni_b and res_a:
         wa, wb = sorted(res_a)[0], sorted(uni_b)[0]
     else:
-        return None
+        return _qualifier_added(p)
     return ("scope", 0.8, (wa, wb), _span_of(p.a, {wa}), _span_of(p.b, {wb}), "")
+
+
+_QUALIFIERS = RESTRICTIVE - {"no", "never", "none", "one", "select", "selected", "part", "some", "several"}
+
+
+def _qualifier_added(p: Pair) -> RuleHit | None:
+    """The only edit adds or drops a restricting qualifier ("a unique ID" / "an ID", "only authenticated")."""
+    if len(p.ops) != 1 or p.ops[0][0] == "replace":
+        return None
+    _, i1, i2, j1, j2 = p.ops[0]
+    seg = p.a.seq[i1:i2] + p.b.seq[j1:j2]
+    if not 1 <= len(seg) <= 2:
+        return None
+    words = sorted(set(seg) & _QUALIFIERS)
+    if not words:
+        return None
+    w = words[0]
+    if i2 > i1:
+        return ("scope", 0.75, (w, "(unrestricted)"), _span_of(p.a, {w}), (), "")
+    return ("scope", 0.75, ("(unrestricted)", w), (), _span_of(p.b, {w}), "")
 
 
 def _opposite_pairs(p: Pair) -> list[tuple[str, str]]:
@@ -451,7 +487,7 @@ def pair_features(p: Pair) -> dict[str, float]:
     flips = p.a.neg_count + p.b.neg_count + len(_prefix_pairs(p))
     weak_scope = bool((p.a.universal ^ p.b.universal) and (p.a.restrictive ^ p.b.restrictive))
     modality_differs = p.a.modality != p.b.modality and "" not in (p.a.modality, p.b.modality)
-    return {
+    out = {
         "bias": 1.0,
         "dice": p.dice,
         "overlap": p.overlap,
@@ -480,6 +516,8 @@ def pair_features(p: Pair) -> dict[str, float]:
         "many_blocks": min(p.diff_blocks, 6) / 6,
         "subject_differs": float(_subject(p.a) != _subject(p.b)),
     }
+    out.update(diff_features(p))
+    return out
 
 
 def _subject(an: Analysis) -> str:
@@ -494,7 +532,10 @@ def model_probs(features: Mapping[str, float]) -> dict[str, float]:
     model = load_model()
     names = model["features"]
     x = [features.get(n, 0.0) for n in names]
-    logits = [sum(w * v for w, v in zip(ws, x, strict=True)) for ws in model["weights"]]
+    if "trees" in model:
+        logits = predict_logits(model, x)
+    else:
+        logits = [sum(w * v for w, v in zip(ws, x, strict=True)) for ws in model["weights"]]
     mx = max(logits)
     exps = [math.exp(v - mx) for v in logits]
     total = sum(exps)

@@ -39,7 +39,7 @@ UNIVERSAL = frozenset({"all", "every", "each", "any", "always", "entire", "whole
 RESTRICTIVE = frozenset({"only", "some", "specific", "certain", "selected", "select", "few", "several",
                          "single", "subset", "part", "partial", "partially", "limited", "exclusively",
                          "solely", "just", "sometimes", "occasionally", "one", "exactly", "particular",
-                         "none", "no", "never"})
+                         "none", "no", "never", "unique", "distinct"})
 
 # Words whose appearance in one statement but not the other often signals a changed rule rather
 # than a paraphrase: restrictions, overrides, bypasses, exceptions.
@@ -184,3 +184,39 @@ NUMBER_WORDS = {
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100,
     "dozen": 12, "single": 1, "half": 0.5, "thousand": 1000,
 }
+
+# Words of presentation (how something looks, not what it does). A clause that only adds how a
+# thing is shown ("… displayed in grey") rarely contradicts a rule about what the thing does.
+PRESENTATION = frozenset({"colour", "color", "coloured", "colored", "colours", "colors", "grey", "gray", "greyed",
+                          "grayed", "greyscale", "grayscale", "monochrome", "green", "red", "blue", "yellow",
+                          "orange", "purple", "black", "white", "pink", "brown", "bold", "italic", "italics",
+                          "underlined", "font", "fonts", "typeface", "strikethrough", "highlight", "highlighted",
+                          "shade", "shaded", "muted", "faded", "translucent", "transparent", "icon", "icons",
+                          "style", "styled", "theme", "layout", "background", "colourful", "colorful"})
+
+# Groups of general-purpose paraphrases (used only to recognise an *equivalent* substitution in a
+# pair diff, not to normalise text): replacing one by another rewords rather than changes a rule.
+PARAPHRASE_GROUPS = (
+    "simultaneously concurrently together at-once same-time in-parallel",
+    "automatically autonomously automatic autonomous",
+    "request demand ask command instruct order",
+    "capability capacity ability function functionality feature",
+    "start begin initiate commence launch",
+    "end stop terminate finish halt",
+    "obtain get receive acquire",
+    "show display present",
+    "send transmit transfer deliver communicate",
+    "connect link attach",
+    "secure protected safe",
+    "fast quick rapid",
+    "return go-back come-back",
+    "starting initial original home",
+    "user person individual",
+    "modify change alter edit update",
+    "delete remove erase",
+    "create add generate make",
+    "verify check validate confirm",
+    "allow let permit enable",
+    "within inside",
+    "approximately about around roughly",
+)
