@@ -50,15 +50,23 @@ def _week_starts(today: dt.date, weeks: int) -> list[dt.date]:
 
 
 def integration_trend(*, engagement: Engagement, weeks: int = 8) -> list[tuple[dt.date, int]]:
-    """Share (%) of submitted inputs that a deliverable section traced to, at the end of each week."""
-    submitted = list(Input.objects.filter(engagement=engagement, status=Input.Status.SUBMITTED)
-                     .annotate(first_traced=Min("revisions__trace_links__created_at"))
-                     .values_list("submitted_at", "first_traced"))
+    """Share (%) of submitted inputs that a deliverable section traced to, at the end of each week.
+
+    One aggregate query with a pair of filtered counts per week, so no input rows reach Python.
+    """
+    starts = _week_starts(timezone.localdate(), weeks)
+    ends = [timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=7), dt.time.min)) for start in starts]
+    per_input = (Input.objects.filter(engagement=engagement, status=Input.Status.SUBMITTED)
+                 .annotate(first_traced=Min("revisions__trace_links__created_at")))
+    counts = per_input.aggregate(**{
+        key: Count("pk", filter=condition)
+        for k, end in enumerate(ends)
+        for key, condition in ((f"total_{k}", Q(submitted_at__lt=end)),
+                               (f"traced_{k}", Q(submitted_at__lt=end, first_traced__lt=end)))
+    })
     points = []
-    for start in _week_starts(timezone.localdate(), weeks):
-        end = timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=7), dt.time.min))
-        total = sum(1 for sub, _ in submitted if sub and sub < end)
-        traced = sum(1 for sub, first in submitted if sub and sub < end and first and first < end)
+    for k, start in enumerate(starts):
+        total, traced = counts[f"total_{k}"], counts[f"traced_{k}"]
         points.append((start, round(100 * traced / total) if total else 0))
     return points
 
