@@ -29,7 +29,7 @@ MARKER = "ZQXJ-victim-secret"
 
 # Routes anyone may open, or that belong to Django itself.
 PUBLIC_PREFIXES = ("admin/", "accounts/login/", "accounts/logout/", "api/schema/", "api/docs/", "static/",
-                   "api/v1/auth/token/")
+                   "api/v1/auth/token/", "accounts/password-reset/", "accounts/reset/")
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,8 @@ def member_invite(
         raise ApplicationError("That workstream is not part of this engagement.", field="workstream")
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
-    if user is None:
+    created = user is None
+    if created:
         user = User.objects.create_user(email=email, password=None, full_name=full_name.strip() or email)
     if Membership.objects.filter(user=user, engagement=engagement).exists():
         raise ApplicationError(f"{email} is already a member of this engagement.", field="email")
@@ -127,6 +128,11 @@ def member_invite(
     audit_log(actor=actor, action="accounts.membership.created", target=membership, engagement=engagement,
               changes={"user": email, "role": role, "organization": organization.name,
                        "workstream": workstream.name if workstream else None})
+    if created:
+        from apps.accounts.tasks import send_invitation_email
+
+        send_invitation_email.delay_on_commit(user.pk, engagement.name, actor.get_full_name(),
+                                              membership.get_role_display())
     return membership
 
 
