@@ -118,6 +118,19 @@ def make_input(engagement, workstreams) -> Callable[..., Input]:
 
 
 @pytest.fixture
+def it_input(make_input, it_lead) -> Input:
+    """IT's submitted retention requirement; `data_input` contradicts it."""
+    return make_input(it_lead, "it", title="Retain interaction logs",
+                      body="Interaction logs must be kept for at least 24 months.", submit=True)
+
+
+@pytest.fixture
+def data_input(make_input, data_lead) -> Input:
+    return make_input(data_lead, "data", title="Delete interaction logs",
+                      body="Interaction logs must be deleted within 90 days.", submit=True)
+
+
+@pytest.fixture
 def as_user(client) -> Callable[[User], object]:
     """Log the Django test client in as a user and return it."""
 

@@ -5,28 +5,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
 from apps.accounts.models import Membership, Role, User
 from apps.core.diff import DiffRow, diff_rows
 from apps.deliverables.models import Deliverable, DeliverableVersion
+from apps.deliverables.selectors import version_get, version_list  # noqa: F401 - one scoped read of versions
 from apps.engagements.selectors import engagement_list
 
 from .models import ApprovalSubmission, ChangeRequestItem, SectionComment, Signature
-
-
-def version_list(*, user: User, engagement_id: int | None = None) -> QuerySet[DeliverableVersion]:
-    qs = DeliverableVersion.objects.filter(deliverable__engagement__in=engagement_list(user=user))
-    if engagement_id is not None:
-        qs = qs.filter(deliverable__engagement_id=engagement_id)
-    return qs.select_related("deliverable", "published_by")
-
-
-def version_get(*, user: User, version_id: int, engagement_id: int | None = None) -> DeliverableVersion:
-    try:
-        return version_list(user=user, engagement_id=engagement_id).get(pk=version_id)
-    except DeliverableVersion.DoesNotExist as exc:
-        raise Http404("No such version") from exc
 
 
 def signature_list(*, user: User, engagement_id: int | None = None, version_id: int | None = None

@@ -68,6 +68,21 @@ class ScopedViewSet(GenericViewSet):
                 raise Http404
 
 
+class ServiceCreateMixin:
+    """POST creates through a service: validated serializer data become its keyword arguments.
+
+    Views stay thin and the rule lives in the service (`create_service(actor=..., **data)`).
+    """
+
+    create_service: Any
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
+        serializer.is_valid(raise_exception=True)
+        created = self.create_service(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)  # type: ignore[attr-defined]
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related id in a request body, accepted only if the asking user may see it.

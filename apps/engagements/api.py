@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from apps.accounts.models import Membership, Organization
 from apps.accounts.selectors import memberships_visible_to, organizations_visible_to
-from apps.core.api import ScopedViewSet
+from apps.core.api import ScopedViewSet, ServiceCreateMixin
 
 from . import services
 from .models import Engagement, Objective, Workstream
@@ -54,7 +54,7 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         return Response(EngagementSerializer(self.get_queryset().get(pk=pk), context={"request": request}).data)
 
 
-class ObjectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class ObjectiveViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     queryset = Objective.objects.none()  # for the schema generator; requests use get_queryset()
     serializer_class = ObjectiveSerializer
     filterset_fields = ["engagement"]
@@ -62,14 +62,10 @@ class ObjectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def get_queryset(self) -> QuerySet[Objective]:
         return objective_list(user=self.request.user)
 
-    def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        objective = services.objective_create(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(objective).data, status=status.HTTP_201_CREATED)
+    create_service = staticmethod(services.objective_create)
 
 
-class WorkstreamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class WorkstreamViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     queryset = Workstream.objects.none()  # for the schema generator; requests use get_queryset()
     serializer_class = WorkstreamSerializer
     filterset_fields = ["engagement"]
@@ -77,11 +73,7 @@ class WorkstreamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def get_queryset(self) -> QuerySet[Workstream]:
         return workstream_list(user=self.request.user)
 
-    def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        workstream = services.workstream_create(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(workstream).data, status=status.HTTP_201_CREATED)
+    create_service = staticmethod(services.workstream_create)
 
 
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

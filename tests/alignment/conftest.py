@@ -30,17 +30,6 @@ def make_finding(engagement) -> Callable[..., Finding]:
     return make
 
 
-@pytest.fixture
-def it_input(make_input, it_lead) -> Input:
-    return make_input(it_lead, "it", title="Retain interaction logs",
-                      body="Interaction logs must be kept for at least 24 months.", submit=True)
-
-
-@pytest.fixture
-def data_input(make_input, data_lead) -> Input:
-    return make_input(data_lead, "data", title="Delete interaction logs",
-                      body="Interaction logs must be deleted within 90 days.", submit=True)
-
 
 @pytest.fixture
 def marketing_input(make_input, marketing_lead) -> Input:

@@ -10,19 +10,6 @@ from apps.alignment import services as alignment
 from apps.alignment.models import Decision
 from apps.deliverables import services
 from apps.deliverables.models import Deliverable
-from apps.inputs.models import Input
-
-
-@pytest.fixture
-def it_input(make_input, it_lead) -> Input:
-    return make_input(it_lead, "it", title="Retain interaction logs",
-                      body="Interaction logs must be kept for at least 24 months.", submit=True)
-
-
-@pytest.fixture
-def data_input(make_input, data_lead) -> Input:
-    return make_input(data_lead, "data", title="Delete interaction logs",
-                      body="Interaction logs must be deleted within 90 days.", submit=True)
 
 
 @pytest.fixture
