@@ -51,6 +51,7 @@ class Command(BaseCommand):
         dp.add_argument("--inputs", type=int, default=1000)
         dp.add_argument("--runs", type=int, default=9)
         dp.add_argument("--yes", action="store_true", help="confirm that the configured database is a scratch one")
+        dp.add_argument("--full-scan", action="store_true", help="also time a full scan of the seeded engagement")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -65,7 +66,8 @@ class Command(BaseCommand):
                                    "database; point DATABASE_URL at a scratch database and pass --yes.")
             from apps.conflicts.bench import bench_db
 
-            bench_db(n_inputs=options["inputs"], runs=options["runs"], out=self.stdout)
+            bench_db(n_inputs=options["inputs"], runs=options["runs"], out=self.stdout,
+                     full_scan=options["full_scan"])
             return
         with _open(options["file"]) as fh:
             try:
