@@ -33,8 +33,10 @@ _DEFINITION_RE = re.compile(
 )
 _PLAIN_DEF_RE = re.compile(r"^\s*(?:an?\s+|the\s+)?(?P<term>[^,:;]{2,50}?)\s+(?:is|are)\s+(?P<body>.+)$",
                            re.IGNORECASE)
+# privative wording negates what follows as "no"/"not" does ("free of artifacts" = "no artifacts")
+_PRIVATIVE_RE = re.compile(r"\bfree (?:of|from)\b|\bexclud(?:e|es|ed|ing)\b|\black(?:s|ing)?\b|\babsent\b", re.I)
 _COMPARATOR_NEG_RE = re.compile(
-    r"\b(?:no|not)\s+(?:more|less|fewer|later|earlier|longer|shorter|greater|higher|lower|older|sooner)\s+than\b|"
+    r"\b(?:no|not)\s+(?:more|less|fewer|later|earlier|longer|shorter|greater|higher|lower|older|sooner)\s+th[ae]n\b|"
     r"\bnot\s+(?:to\s+)?exceed(?:ing)?\b|\bnot\s+only\b|\bno\s+(?:later|earlier)\b",
     re.IGNORECASE,
 )
@@ -120,6 +122,7 @@ def analyse(text: str) -> Analysis:
     # "no more than", "not later than" are comparators, not negations
     comparator_negs = len(_COMPARATOR_NEG_RE.findall(text))
     neg_count = sum(1 for w in lowers if w in NEGATORS or w.endswith("n't")) - comparator_negs
+    neg_count += len(_PRIVATIVE_RE.findall(text))
     if _NEG_MODAL_RE.search(_COMPARATOR_NEG_RE.sub(" ", text)):
         modality = "neg"
     elif any(w in MODAL_MUST for w in lowers) or re.search(r"\b(?:has|have|need|needs) to\b", text, re.I):

@@ -23,7 +23,7 @@ from typing import Literal
 from .analysis import Analysis, analyse, norm_word
 from .boost import predict_logits
 from .choices import DEFAULT_CHOICE_SETS, ChoiceMatcher, ChoiceMention, ChoiceSet, matcher_for
-from .lexicon import NEG_PREFIXES, OPPOSITES, OVERRIDE_CUES, PRIORITY_RANK, RESTRICTIVE
+from .lexicon import NEG_PREFIXES, NUMBER_WORDS, OPPOSITES, OVERRIDE_CUES, PRIORITY_RANK, RESTRICTIVE
 from .pairdiff import DIFF_FEATURES, diff_features
 from .quantities import UNITS, Quantity, relation
 from .statements import Statement
@@ -58,6 +58,9 @@ _COMPARATOR_WORDS = frozenset({"less", "more", "fewer", "than", "under", "below"
                                "max", "min", "maximum", "minimum", "within", "up", "exceed", "exceeding",
                                "greater", "longer", "shorter", "lower", "higher", "faster", "exactly"})
 _UNIT_WORDS = frozenset(norm_word(u) for u in UNITS) | frozenset(UNITS)
+# words that only spell a figure ("four" / "4"): once the figures compare equal they are not a difference
+_FIGURE_WORDS = (_COMPARATOR_WORDS | _UNIT_WORDS | frozenset(NUMBER_WORDS)
+                 | frozenset(norm_word(w) for w in NUMBER_WORDS))
 _SCOPE_ONLY = frozenset({"only", "exclusively", "solely", "just"})
 
 FEATURES = (
@@ -305,7 +308,16 @@ def _prefix_pairs(p: Pair) -> list[tuple[str, str]]:
             for pre in NEG_PREFIXES:
                 if y.startswith(pre) and y[len(pre):] in p.low_a:
                     out.append((y[len(pre):], y))
-    return out
+    # one opposite counts once even when a synonym and its surface form both match
+    # ("authenticated" is also read as "authorized")
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for x, y in out:
+        k = (norm_word(x), norm_word(y))
+        if k not in seen:
+            seen.add(k)
+            unique.append((x, y))
+    return unique
 
 
 def _modal_phrase(an: Analysis) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -672,7 +684,7 @@ def classify(
     feats = pair_features(p)
     rel = "equal" if feats["numeric_equal"] else ("compatible" if feats["numeric_compatible"] else "")
     # the same figures in other words or units ("under 2 seconds" / "under 2000 ms")
-    same_figures = rel == "equal" and not ((p.da | p.db) - _COMPARATOR_WORDS - _UNIT_WORDS)
+    same_figures = rel == "equal" and not {w for w in p.da | p.db if w not in _FIGURE_WORDS and not w[:1].isdigit()}
     if term == "duplicate" or same_figures or (
             not p.da and not p.db and rel != "compatible" and not feats["numbers_differ"]):
         values = (ta, tb)

@@ -10,11 +10,17 @@ already computes. The features describe the *shape* of the edit, not the words t
 - where the change sits: in the subject before the modal verb (actor swap), or inside a
   condition / time clause ("when / if / after / before / within …");
 - how much of each side's content the other covers, and whether the content words are the same
-  set in another order (a reordered list reads as a paraphrase).
+  set in another order (a reordered list reads as a paraphrase);
+- restatement: which content words the other side does not restate even loosely (shared stem,
+  paraphrase group, number word, hyphen parts, an abbreviation spelled by initials), ignoring
+  requirement boilerplate; unrestated content on *both* sides is the substitution shape of a
+  conflict, on one side only the shape of an elaboration (overlap / duplicate); and whether a
+  substituted word is a contrasting form of the same stem (wired / wireless).
 """
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -51,7 +57,16 @@ DIFF_FEATURES = (
     "d_typo_sub", "d_cover_min", "d_cover_max", "d_same_content_reordered", "d_subject_change",
     "d_clause_change", "d_tail_added", "d_len_diff", "d_content_seq_ratio", "d_rep_content_pair",
     "d_presentation_added", "d_shared_as_condition", "d_equiv_sub", "d_moved",
+    "d_unexpl_min", "d_unexpl_max", "d_unexpl_both", "d_abbrev", "d_boiler_only", "d_explained_cover",
+    "d_contrast_sub",
 )
+# Words that dress a requirement up without changing what it asks for ("be able to", "ensure that",
+# "is required to", "please"): a pair that differs only in these (after paraphrase matching) restates it.
+_BOILER = frozenset({
+    "ensure", "need", "needs", "required", "require", "requirement", "necessary", "allowed", "permitted",
+    "authorized", "please", "kindly", "always", "also", "fully", "provide", "support", "system", "capable",
+    "able", "ability", "possible", "responsible", "make", "sure", "manner", "fashion", "way", "order",
+    "following", "given", "whole", "entire", "overall", "certain"})
 _COND_OPENERS = frozenset({"when", "if", "once", "after", "before", "while", "upon", "whenever", "unless", "until",
                            "given"})
 _COND_END = frozenset({"shall", "must", "should", "will", "then", "may", "can"})
@@ -123,6 +138,58 @@ def _equivalent(seg_a: tuple[str, ...], seg_b: tuple[str, ...]) -> bool:
     return bool(ka) and ka == kb
 
 
+def _explained(w: str, other: frozenset[str], other_keys: frozenset) -> bool:
+    """Whether content word w of one side is restated by the other side: the same word, a shared stem
+    (first five letters: automatic / automatically), the same paraphrase group or number, or a
+    hyphenated compound whose parts the other side has."""
+    if w in other or _key((w,)) in other_keys:
+        return True
+    if len(w) >= 5:
+        stem = w[:5]
+        if any(len(x) >= 5 and x[:5] == stem for x in other):
+            return True
+    if "-" in w:
+        parts = [x for x in w.split("-") if x]
+        if parts and all(norm_word(x) in other for x in parts):
+            return True
+    return False
+
+
+def _abbreviations(seq_a: tuple[str, ...], seq_b: tuple[str, ...], caps_a: frozenset[str]) -> set[str]:
+    """Short words of one side spelled by the initials of consecutive words (or hyphen parts) of the other:
+    "IR" / "infra-red", "GPS" / "global positioning system"."""
+    out = set()
+    pieces = [x for w in seq_b for x in (w.split("-") if "-" in w else (w,)) if x]
+    initials = "".join(x[0] for x in pieces)
+    for w in seq_a:
+        if 2 <= len(w) <= 5 and w in caps_a and w not in seq_b:
+            k = initials.find(w)
+            if k >= 0 and len(w) >= 2 and pieces[k] != w:
+                out.add(w)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def _contrast(x: str, y: str) -> bool:
+    """Two different words built on the same stem with a different affix — the shape of a contrasting pair
+    (wired / wireless, forward / rearward, upload / download, internal / external, minimum / maximum) —
+    and not one the inflection of the other."""
+    if x == y or x.startswith(y) or y.startswith(x) or not (x.isalpha() and y.isalpha()):
+        return False
+    n = min(len(x), len(y))
+    pre = next((i for i in range(n) if x[i] != y[i]), n)
+    suf = next((i for i in range(n) if x[-1 - i] != y[-1 - i]), n)
+    if pre >= 4 and max(len(x), len(y)) - pre >= 3:
+        return not _similar_word(x, y)
+    return suf >= 4 and pre <= 1 and min(len(x), len(y)) - suf >= 2
+
+
+@lru_cache(maxsize=100_000)
+def _caps(text: str) -> frozenset[str]:
+    """Words written in capitals (IR, GPS): the only candidates for an abbreviation."""
+    return frozenset(w.lower() for w in re.findall(r"[A-Za-z]{2,}", text) if w.isupper())
+
+
 def _similar_word(x: str, y: str) -> bool:
     if abs(len(x) - len(y)) > 2 or min(len(x), len(y)) < 4:
         return False
@@ -139,7 +206,7 @@ def diff_features(p) -> dict[str, float]:
     changed: list[str] = []
     changed_a: list = []
     changed_b: list = []
-    typo = equiv = 0
+    typo = equiv = contrast = 0
     gone: list[str] = []  # tokens only deleted from a / only inserted into b
     came: list[str] = []
     rep_content_pair = 0
@@ -162,6 +229,7 @@ def diff_features(p) -> dict[str, float]:
                 equiv += 1
             if ca and cb:
                 rep_content_pair += 1
+                contrast += sum(_contrast(x, y) for x in ca for y in cb)
         else:
             ins += (i2 - i1) + (j2 - j1)
             gone.extend(seg_a)
@@ -193,6 +261,19 @@ def diff_features(p) -> dict[str, float]:
     ka = {_key((w,)) for w in gone if w not in STOPWORDS} | ({_key(tuple(gone))} if gone else set())
     kb = {_key((w,)) for w in came if w not in STOPWORDS} | ({_key(tuple(came))} if came else set())
     moved = len(ka & kb) / max(1, min(len(ka), len(kb))) if ka and kb else 0.0
+    keys_a = frozenset(_key((w,)) for w in ca)
+    keys_b = frozenset(_key((w,)) for w in cb)
+    abbr = _abbreviations(wa, wb, _caps(a.text)) | _abbreviations(wb, wa, _caps(b.text))
+    un_a = [w for w in ca - cb if w not in abbr and not _explained(w, cb, keys_b)]
+    un_b = [w for w in cb - ca if w not in abbr and not _explained(w, ca, keys_a)]
+    # an abbreviation explains its expansion on the other side too
+    if abbr:
+        expanded = {x for w in abbr for x in _expansion(w, wa if w in wb else wb)}
+        un_a = [w for w in un_a if w not in expanded]
+        un_b = [w for w in un_b if w not in expanded]
+    real_a = [w for w in un_a if w not in _BOILER]
+    real_b = [w for w in un_b if w not in _BOILER]
+    ex_cov = min(1 - len(real_a) / len(ca) if ca else 1.0, 1 - len(real_b) / len(cb) if cb else 1.0)
     na, nb = len(wa), len(wb)
     n_ops = len(ops)
     single_sub = n_ops == 1 and ops[0][0] == "replace" and ops[0][2] - ops[0][1] <= 3 and ops[0][4] - ops[0][3] <= 3
@@ -222,7 +303,23 @@ def diff_features(p) -> dict[str, float]:
         "d_shared_as_condition": as_cond,
         "d_equiv_sub": equiv / n_rep_ops if n_rep_ops else 0.0,
         "d_moved": moved,
+        "d_unexpl_min": min(len(real_a), len(real_b), 5) / 5,
+        "d_unexpl_max": min(max(len(real_a), len(real_b)), 8) / 8,
+        "d_unexpl_both": float(bool(real_a) and bool(real_b)),
+        "d_abbrev": float(bool(abbr)),
+        "d_boiler_only": float(bool(un_a or un_b) and not real_a and not real_b),
+        "d_explained_cover": ex_cov,
+        "d_contrast_sub": float(contrast > 0),
     }
+
+
+def _expansion(abbr: str, seq: tuple[str, ...]) -> list[str]:
+    pieces = [(x, w) for w in seq for x in (w.split("-") if "-" in w else (w,)) if x]
+    initials = "".join(x[0] for x, _ in pieces)
+    k = initials.find(abbr)
+    if k < 0:
+        return []
+    return [w for _, w in pieces[k:k + len(abbr)]]
 
 
 def _is_cap(t, text: str) -> bool:

@@ -71,11 +71,11 @@ _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, 
 _PER = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0, "min": 60.0, "hour": 3600.0, "h": 3600.0,
         "hr": 3600.0, "day": _DAY, "week": 7 * _DAY, "month": 30.4 * _DAY, "year": 365 * _DAY}
 
-_LOWER = (r"at least|no less than|not less than|no fewer than|a minimum of|minimum of|minimum|min\.?|"
-          r"more than|greater than|over|above|exceeding|exceeds?|in excess of|upwards of|>=|≥|>|from")
-_UPPER = (r"at most|no more than|not more than|up to|a maximum of|maximum of|maximum|max\.?|less than|"
-          r"fewer than|under|below|within|no longer than|not longer than|shorter than|faster than|"
-          r"not exceed(?:ing)?|not to exceed|<=|≤|<|by|before|in under|in less than|max")
+_LOWER = (r"at least|no less th[ae]n|not less th[ae]n|no fewer th[ae]n|a minimum of|minimum of|minimum|min\.?|"
+          r"more th[ae]n|greater th[ae]n|over|above|exceeding|exceeds?|in excess of|upwards of|>=|≥|>|from")
+_UPPER = (r"at most|no more th[ae]n|not more th[ae]n|up to|a maximum of|maximum of|maximum|max\.?|less th[ae]n|"
+          r"fewer th[ae]n|under|below|within|no longer th[ae]n|not longer th[ae]n|shorter th[ae]n|faster th[ae]n|"
+          r"not exceed(?:ing)?|not to exceed|<=|≤|<|by|before|in under|in less th[ae]n|max")
 _EXACT = r"exactly|precisely|equal to|=|after|every|for|between"
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"

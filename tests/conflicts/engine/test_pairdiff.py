@@ -80,3 +80,23 @@ def test_compiled_trees_equal_walking_the_node_lists():
                 walked[c] += boost.tree_value(tree, x)
         compiled = boost.predict_logits(model, x)
         assert all(abs(u - v) < 1e-9 for u, v in zip(walked, compiled, strict=True))
+
+
+def test_restated_content_abbreviation_and_boilerplate():
+    f = feats("The scanner should include a night time infra-red camera.",
+              "A night time IR camera needs to be included in the scanner.")
+    assert f["d_abbrev"] == 1.0
+    assert f["d_unexpl_max"] == 0.0  # every content word restated (abbreviation, inflection, word order)
+    f = feats("The clerk shall approve refunds.", "The clerk shall be required to approve refunds.")
+    assert f["d_unexpl_max"] == 0.0
+    f = feats("The kiosk shall connect to the wireless network.", "The kiosk shall connect to the wired network.")
+    assert f["d_unexpl_both"] == 1.0
+    assert f["d_contrast_sub"] == 1.0
+
+
+def test_privative_wording_and_misspelt_comparator():
+    from apps.conflicts.engine.classifier import classify
+
+    assert classify("The feed shall be free of motion artifacts.",
+                    "The feed shall have no motion artifacts.").rule != "negation"
+    assert analyse("The job shall finish in less then 3 hours.").quantities[0].direction == "upper"
