@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet, Sum
 
 from apps.conflicts.engine import DEFAULT_CHOICE_SETS, Statement, StatementIndex, check, split_statements
 from apps.conflicts.engine import ChoiceSet as EngineChoiceSet
@@ -132,6 +132,20 @@ class _Warm:
     index: StatementIndex
     choice_key: tuple[EngineChoiceSet, ...]
     signature: dict[int, _Signature]
+    top: int = 0  # highest statement id synced
+    stamp: tuple[Any, ...] | None = None  # corpus_stamp(up_to=top) when last synced
+
+
+def corpus_stamp(*, engagement_id: int, up_to: int) -> tuple[Any, ...]:
+    """A one-row summary of the current statements with id <= up_to.
+
+    Withdrawals and new revisions of existing inputs change that set (count, sum of ids); a change
+    of priority or kind touches the input's updated_at. Statements of newly submitted inputs have
+    higher ids, so they leave the stamp alone and can be added without re-reading the corpus.
+    """
+    totals = current_statements(engagement_id=engagement_id).filter(id__lte=up_to).aggregate(
+        n=Count("id"), total=Sum("id"), touched=Max("input__updated_at"))
+    return (totals["n"], totals["total"], totals["touched"])
 
 
 _WARM: OrderedDict[int, _Warm] = OrderedDict()
@@ -171,15 +185,17 @@ def check_against_corpus(
 ) -> list[EngineFinding]:
     """Run the engine's incremental `check` of `new` against this process's warm index of the corpus.
 
-    One query reads the corpus's (id, priority, kind, revision, span); only statements that appeared
-    or changed are loaded and (re)indexed, vanished ones are removed. The lock keeps threads of one
-    process (the dev server running tasks in-process) from syncing and querying the index at once.
+    Usually a new input was just submitted: a one-row stamp query shows that nothing older changed,
+    and only the statements above the highest id already indexed are read and added. Otherwise one
+    query reads the corpus's (id, priority, kind, revision, span); only statements that appeared or
+    changed are loaded and (re)indexed, vanished ones removed. The lock keeps threads of one process
+    (the dev server running tasks in-process) from syncing and querying the index at once.
     """
-    current = {
-        pk: (priority, kind, revision_id, start, end)
-        for pk, priority, kind, revision_id, start, end in current_statements(engagement_id=engagement_id)
-        .values_list("id", "input__priority", "input__kind", "revision_id", "start", "end")
-    }
+    # Stamp first, read second: a change landing in between is then in the rows but not in the stamp,
+    # so the next check resyncs; the other order could keep a stale index for good.
+    top_now = RevisionStatement.objects.filter(engagement_id=engagement_id).aggregate(top=Max("id"))["top"] or 0
+    stamp_now = corpus_stamp(engagement_id=engagement_id, up_to=top_now)
+    upto_now = current_statements(engagement_id=engagement_id).filter(id__lte=top_now)
     with _LOCK:
         warm = _WARM.get(engagement_id)
         if warm is None or warm.choice_key != choice_sets:
@@ -188,7 +204,20 @@ def check_against_corpus(
         _WARM.move_to_end(engagement_id)
         while len(_WARM) > _cache_size():
             _WARM.popitem(last=False)
-        _sync(warm, current)
+        if warm.stamp is not None and corpus_stamp(engagement_id=engagement_id, up_to=warm.top) == warm.stamp:
+            rows = list(upto_now.filter(id__gt=warm.top).order_by("input_id", "ordinal").values(*_ROW_FIELDS))
+            warm.index.add(engine_statement(r) for r in rows)
+            for r in rows:
+                warm.signature[r["id"]] = (r["input__priority"], r["input__kind"], r["revision_id"], r["start"],
+                                           r["end"])
+        else:
+            current = {
+                pk: (priority, kind, revision_id, start, end)
+                for pk, priority, kind, revision_id, start, end in upto_now.values_list(
+                    "id", "input__priority", "input__kind", "revision_id", "start", "end")
+            }
+            _sync(warm, current)
+        warm.top, warm.stamp = top_now, stamp_now
         return check(new, warm.index, choice_sets=choice_sets, exclude=exclude)
 
 
