@@ -4,15 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api import ScopedViewSet, _revision_payload
+from apps.core.api import STALE_RESPONSES, ScopedViewSet, if_match, query_int, stale_response
 from apps.core.errors import StaleRevisionError
 
 from . import selectors, services
@@ -37,32 +35,6 @@ from .serializers import (
     SessionUpdateSerializer,
 )
 
-STALE = {409: OpenApiTypes.OBJECT, 412: OpenApiTypes.OBJECT}
-
-
-def if_match(request: Request) -> int | None:
-    raw = request.headers.get("If-Match")
-    if not raw:
-        return None
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise ValidationError({"If-Match": ['Send the revision number you edited, e.g. If-Match: "3".']})
-    return int(value)
-
-
-def stale_response(exc: StaleRevisionError, *, header: bool) -> Response:
-    return Response({"detail": exc.message, "current_revision": _revision_payload(exc.current)},
-                    status=412 if header else 409, headers={"ETag": f'"{exc.current.number}"'})
-
-
-def _int_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    if value is None or value == "":
-        return None
-    if not str(value).isdigit():
-        raise ValidationError({name: ["Must be an id."]})
-    return int(value)
-
 
 def _items_prefetch() -> Prefetch:
     return Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("decision").prefetch_related(
@@ -74,7 +46,7 @@ class SessionViewSet(mixins.ListModelMixin, ScopedViewSet):
     serializer_class = SessionSerializer
 
     def get_queryset(self) -> QuerySet[AlignmentSession]:
-        engagement = _int_param(self.request, "engagement") if self.action == "list" else None
+        engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
         qs = selectors.session_list(user=self.request.user, engagement_id=engagement).prefetch_related(
             "participants")
         if self.action == "list" and (value := self.request.query_params.get("status")):
@@ -125,7 +97,7 @@ class SessionViewSet(mixins.ListModelMixin, ScopedViewSet):
         services.session_conclude(actor=request.user, session=self.get_object())
         return Response(self._detail(pk))
 
-    @extend_schema(request=MinutesSerializer, responses={200: SessionSerializer, **STALE})
+    @extend_schema(request=MinutesSerializer, responses={200: SessionSerializer, **STALE_RESPONSES})
     @action(detail=True, methods=["post"])
     def minutes(self, request: Request, pk: str) -> Response:
         """Save the minutes (Markdown). A stale expected_revision is refused with 409 and the current minutes."""
@@ -177,7 +149,7 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         qs = selectors.agenda_item_list(user=self.request.user).prefetch_related(
             Prefetch("positions", queryset=Position.objects.select_related("workstream", "recorded_by")),
             "decision__source_revisions__input")
-        if self.action == "list" and (session := _int_param(self.request, "session")) is not None:
+        if self.action == "list" and (session := query_int(self.request.query_params, "session")) is not None:
             qs = qs.filter(session_id=session)
         return qs.order_by("session_id", "order", "id")
 
@@ -214,9 +186,9 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def get_queryset(self) -> QuerySet[Position]:
         qs = selectors.position_list(user=self.request.user)
         if self.action == "list":
-            if (item := _int_param(self.request, "agenda_item")) is not None:
+            if (item := query_int(self.request.query_params, "agenda_item")) is not None:
                 qs = qs.filter(agenda_item_id=item)
-            if (session := _int_param(self.request, "session")) is not None:
+            if (session := query_int(self.request.query_params, "session")) is not None:
                 qs = qs.filter(agenda_item__session_id=session)
         return qs.order_by("agenda_item_id", "workstream_id")
 
@@ -238,7 +210,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     serializer_class = DecisionSerializer
 
     def get_queryset(self) -> QuerySet[Decision]:
-        engagement = _int_param(self.request, "engagement") if self.action == "list" else None
+        engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
         qs = selectors.decision_list(user=self.request.user, engagement_id=engagement)
         if self.action == "list":
             if value := self.request.query_params.get("outcome"):
@@ -262,7 +234,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return Response(DecisionSerializer(self.get_queryset().get(pk=decision.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DecisionReviseSerializer, responses={200: DecisionSerializer, **STALE},
+    @extend_schema(request=DecisionReviseSerializer, responses={200: DecisionSerializer, **STALE_RESPONSES},
                    parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)])
     @action(detail=True, methods=["post"])
     def revise(self, request: Request, pk: str) -> Response:

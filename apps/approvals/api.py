@@ -5,11 +5,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api import ScopedViewSet
+from apps.core.api import ScopedViewSet, query_int
 from apps.deliverables.models import DeliverableVersion
 
 from . import selectors, services
@@ -77,12 +76,9 @@ class SignatureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     queryset = Signature.objects.none()
 
     def get_queryset(self) -> QuerySet[Signature]:
-        version = self.request.query_params.get("version") if self.action == "list" else None
-        if version is not None and not str(version).isdigit():
-            raise ValidationError({"version": ["Must be a version id."]})
-        engagement = self.request.query_params.get("engagement") if self.action == "list" else None
-        if engagement is not None and not str(engagement).isdigit():
-            raise ValidationError({"engagement": ["Must be an engagement id."]})
+        params = self.request.query_params if self.action == "list" else {}
+        version = query_int(params, "version", noun="a version id")
+        engagement = query_int(params, "engagement", noun="an engagement id")
         return selectors.signature_list(user=self.request.user, version_id=version, engagement_id=engagement)
 
     @extend_schema(parameters=[OpenApiParameter("version", int, description="only signatures on this version"),

@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api import ScopedViewSet
+from apps.core.api import ScopedViewSet, query_int
 
 from . import selectors, services
 from .models import ChoiceSet, DetectionRun, Finding
@@ -38,13 +38,6 @@ FINDING_FILTERS = [
 ]
 
 
-def _int_param(params: Any, name: str) -> int | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if not str(value).isdigit():
-        raise ValidationError({name: ["Must be an id."]})
-    return int(value)
 
 
 def _finding_filters(params: Any) -> dict[str, Any]:
@@ -64,7 +57,7 @@ def _finding_filters(params: Any) -> dict[str, Any]:
             filters["min_score"] = float(value)
         except ValueError as exc:
             raise ValidationError({"min_score": ["Must be a number between 0 and 1."]}) from exc
-    if (value := _int_param(params, "input")) is not None:
+    if (value := query_int(params, "input")) is not None:
         filters["input"] = value
     return filters
 
@@ -75,7 +68,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def get_queryset(self) -> QuerySet[Finding]:
         if self.action == "list":
             params = self.request.query_params
-            qs = selectors.finding_list(user=self.request.user, engagement_id=_int_param(params, "engagement"),
+            qs = selectors.finding_list(user=self.request.user, engagement_id=query_int(params, "engagement"),
                                         filters=_finding_filters(params))
         else:
             qs = selectors.finding_list(user=self.request.user, filters={"status": "all"})
@@ -107,7 +100,7 @@ class DetectionRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     serializer_class = DetectionRunSerializer
 
     def get_queryset(self) -> QuerySet[DetectionRun]:
-        engagement = _int_param(self.request.query_params, "engagement") if self.action == "list" else None
+        engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
         return selectors.run_list(user=self.request.user, engagement_id=engagement).order_by("-created_at", "-id")
 
     @extend_schema(parameters=[OpenApiParameter("engagement", int)])
@@ -129,7 +122,7 @@ class ChoiceSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     serializer_class = ChoiceSetSerializer
 
     def get_queryset(self) -> QuerySet[ChoiceSet]:
-        engagement = _int_param(self.request.query_params, "engagement") if self.action == "list" else None
+        engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
         return selectors.choice_set_list(user=self.request.user, engagement_id=engagement).order_by("name", "id")
 
     @extend_schema(parameters=[OpenApiParameter("engagement", int)])

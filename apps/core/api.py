@@ -8,7 +8,7 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,9 +19,7 @@ from .errors import ApplicationError, ImmutableRecordError, StaleRevisionError
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, StaleRevisionError):
-        current = exc.current
-        payload = {"detail": exc.message, "current_revision": _revision_payload(current)}
-        return Response(payload, status=context.get("stale_status", status.HTTP_409_CONFLICT))
+        return stale_response(exc, header=False)
     if isinstance(exc, ApplicationError):
         payload: dict[str, Any] = {"detail": exc.message}
         if exc.field:
@@ -34,7 +32,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
-def _revision_payload(revision: Any) -> dict[str, Any] | None:
+def revision_payload(revision: Any) -> dict[str, Any] | None:
     if revision is None:
         return None
     return {
@@ -47,9 +45,35 @@ def _revision_payload(revision: Any) -> dict[str, Any] | None:
     }
 
 
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The resource changed since you read it."
+# Edits name the revision they were made on: If-Match: "<n>" (answered 412 when stale) or a body field
+# (answered 409). Both refusals carry the current revision so the client can merge.
+STALE_RESPONSES = {409: OpenApiTypes.OBJECT, 412: OpenApiTypes.OBJECT}
+
+
+def if_match(request: Request) -> int | None:
+    raw = request.headers.get("If-Match")
+    if not raw:
+        return None
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ValidationError({"If-Match": ['Send the revision number you edited, e.g. If-Match: "3".']})
+    return int(value)
+
+
+def stale_response(exc: StaleRevisionError, *, header: bool) -> Response:
+    return Response({"detail": exc.message, "current_revision": revision_payload(exc.current)},
+                    status=status.HTTP_412_PRECONDITION_FAILED if header else status.HTTP_409_CONFLICT,
+                    headers={"ETag": f'"{exc.current.number}"'})
+
+
+def query_int(params: Any, name: str, *, noun: str = "an id") -> int | None:
+    """An optional id in the query string; anything else is a 400 naming the parameter."""
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise ValidationError({name: [f"Must be {noun}."]})
+    return int(value)
 
 
 class ScopedViewSet(GenericViewSet):

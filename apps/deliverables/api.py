@@ -13,8 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.alignment.api import STALE, if_match, stale_response
-from apps.core.api import ScopedViewSet
+from apps.core.api import STALE_RESPONSES, ScopedViewSet, if_match, query_int, stale_response
 from apps.core.diff import unified_diff
 from apps.core.errors import StaleRevisionError
 from apps.engagements.models import Engagement
@@ -41,15 +40,6 @@ from .serializers import (
 )
 
 
-def _int_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    if not str(value).isdigit():
-        raise ValidationError({name: ["Must be an id."]})
-    return int(value)
-
-
 def _sections_prefetch() -> Prefetch:
     return Prefetch("sections", queryset=Section.objects.select_related("updated_by").prefetch_related(
         Prefetch("trace_links", queryset=selectors.trace_links_queryset())).order_by("order", "id"))
@@ -59,7 +49,7 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     serializer_class = DeliverableSerializer
 
     def get_queryset(self) -> QuerySet[Deliverable]:
-        engagement = _int_param(self.request, "engagement") if self.action == "list" else None
+        engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
         qs = Deliverable.objects.filter(engagement__in=engagement_list(user=self.request.user))
         if engagement is not None:
             qs = qs.filter(engagement_id=engagement)
@@ -103,7 +93,7 @@ class SectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
     def get_queryset(self) -> QuerySet[Section]:
         qs = selectors.section_list(user=self.request.user)
-        if self.action == "list" and (deliverable := _int_param(self.request, "deliverable")) is not None:
+        if self.action == "list" and (deliverable := query_int(self.request.query_params, "deliverable")) is not None:
             qs = qs.filter(deliverable_id=deliverable)
         return qs.order_by("deliverable_id", "order", "id")
 
@@ -123,7 +113,7 @@ class SectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         return Response(SectionSerializer(self.get_queryset().get(pk=section.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SectionUpdateSerializer, responses={200: SectionSerializer, **STALE},
+    @extend_schema(request=SectionUpdateSerializer, responses={200: SectionSerializer, **STALE_RESPONSES},
                    parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)])
     def partial_update(self, request: Request, pk: str) -> Response:
         """Edit heading/body. Stale: 412 with If-Match, 409 with expected_revision; nothing is overwritten."""
@@ -141,7 +131,7 @@ class SectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         section = self.get_queryset().get(pk=pk)
         return Response(SectionSerializer(section).data, headers={"ETag": f'"{section.revision}"'})
 
-    @extend_schema(request=SectionUpdateSerializer, responses={200: SectionSerializer, **STALE})
+    @extend_schema(request=SectionUpdateSerializer, responses={200: SectionSerializer, **STALE_RESPONSES})
     def update(self, request: Request, pk: str) -> Response:
         return self.partial_update(request, pk)
 
@@ -174,9 +164,9 @@ class TraceLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def get_queryset(self) -> QuerySet[TraceLink]:
         qs = selectors.tracelink_list(user=self.request.user)
         if self.action == "list":
-            if (section := _int_param(self.request, "section")) is not None:
+            if (section := query_int(self.request.query_params, "section")) is not None:
                 qs = qs.filter(section_id=section)
-            if (deliverable := _int_param(self.request, "deliverable")) is not None:
+            if (deliverable := query_int(self.request.query_params, "deliverable")) is not None:
                 qs = qs.filter(section__deliverable_id=deliverable)
             if self.request.query_params.get("suspect") in ("1", "true"):
                 qs = qs.filter(is_suspect=True)
@@ -215,9 +205,9 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def get_queryset(self) -> QuerySet[DeliverableVersion]:
         qs = selectors.version_list(user=self.request.user)
         if self.action == "list":
-            if (deliverable := _int_param(self.request, "deliverable")) is not None:
+            if (deliverable := query_int(self.request.query_params, "deliverable")) is not None:
                 qs = qs.filter(deliverable_id=deliverable)
-            if (engagement := _int_param(self.request, "engagement")) is not None:
+            if (engagement := query_int(self.request.query_params, "engagement")) is not None:
                 qs = qs.filter(deliverable__engagement_id=engagement)
         return qs.order_by("deliverable_id", "-number")
 
@@ -235,7 +225,7 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def compare(self, request: Request, pk: str) -> Response:
         """Section-by-section unified diff between this version and another of the same deliverable."""
         version = self.get_object()
-        other_id = _int_param(request, "with")
+        other_id = query_int(request.query_params, "with")
         other = self.get_queryset().filter(pk=other_id, deliverable_id=version.deliverable_id).first()
         if other is None:
             raise ValidationError({"with": ["Give the id of another version of the same deliverable."]})

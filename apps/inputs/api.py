@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -9,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api import ScopedViewSet, _revision_payload
+from apps.core.api import STALE_RESPONSES, ScopedViewSet, if_match, query_int, stale_response
 from apps.core.diff import unified_diff
 from apps.core.errors import StaleRevisionError
 
@@ -39,14 +38,6 @@ def _etag(item: Input) -> str:
     return f'"{item.revision_count}"'
 
 
-def _if_match(request: Request) -> int | None:
-    raw = request.headers.get("If-Match")
-    if not raw:
-        return None
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise ValidationError({"If-Match": ['Send the revision number you edited, e.g. If-Match: "3".']})
-    return int(value)
 
 
 class InputViewSet(mixins.ListModelMixin, ScopedViewSet):
@@ -55,9 +46,8 @@ class InputViewSet(mixins.ListModelMixin, ScopedViewSet):
 
     def get_queryset(self) -> QuerySet[Input]:
         filters = self.request.query_params if self.action == "list" else {}
-        engagement = self.request.query_params.get("engagement") if self.action == "list" else None
-        if engagement is not None and not str(engagement).isdigit():
-            raise ValidationError({"engagement": ["Must be an engagement id."]})
+        engagement = (query_int(self.request.query_params, "engagement", noun="an engagement id")
+                      if self.action == "list" else None)
         return selectors.input_list(user=self.request.user, engagement_id=engagement, filters=filters).prefetch_related(
             "objectives"
         ).order_by("-updated_at", "-id")
@@ -92,7 +82,7 @@ class InputViewSet(mixins.ListModelMixin, ScopedViewSet):
 
     @extend_schema(
         request=InputReviseSerializer,
-        responses={201: InputSerializer, 409: OpenApiTypes.OBJECT, 412: OpenApiTypes.OBJECT},
+        responses={201: InputSerializer, **STALE_RESPONSES},
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
     )
     @action(detail=True, methods=["post"])
@@ -101,14 +91,13 @@ class InputViewSet(mixins.ListModelMixin, ScopedViewSet):
         item = self.get_object()
         serializer = InputReviseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        header = _if_match(request)
+        header = if_match(request)
         expected = header if header is not None else serializer.validated_data.get("expected_revision")
         try:
             services.input_revise(actor=request.user, input=item, title=serializer.validated_data["title"],
                                   body=serializer.validated_data["body"], expected_revision=expected)
         except StaleRevisionError as exc:
-            return Response({"detail": exc.message, "current_revision": _revision_payload(exc.current)},
-                            status=412 if header is not None else 409, headers={"ETag": f'"{exc.current.number}"'})
+            return stale_response(exc, header=header is not None)
         item = self.get_queryset().get(pk=pk)
         return Response(InputSerializer(item).data, status=status.HTTP_201_CREATED, headers={"ETag": _etag(item)})
 
