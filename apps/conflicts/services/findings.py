@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, Role, User
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
+from apps.engagements.services import require_pmo
 
 from ..models import Finding
 
@@ -45,9 +46,7 @@ def _require_actor(*, actor: User, finding: Finding) -> None:
 
 
 def _require_pmo(*, actor: User, finding: Finding) -> None:
-    membership = _membership(actor=actor, finding=finding)
-    if membership is None or membership.role != Role.PMO:
-        raise PermissionDeniedError("Only the PMO of this engagement can do that.")
+    require_pmo(actor=actor, engagement=finding.engagement)
 
 
 def _set_status(finding: Finding, status: str, **extra: str) -> str:
