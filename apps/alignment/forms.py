@@ -11,7 +11,7 @@ from apps.inputs.models import Input
 
 from . import selectors
 from .models import AgendaItem, AlignmentSession, Decision, Position
-from .services import MINUTES_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
+from .services import DECISION_OUTCOME_FIELDS, MINUTES_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
@@ -100,17 +100,33 @@ class PositionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+def _outcomes_using(name: str) -> str:
+    return " ".join(outcome for outcome, names in DECISION_OUTCOME_FIELDS.items() if name in names)
+
+
+# What a field the chosen outcome does not use is cleaned to: nothing.
+_OUTCOME_FIELD_EMPTY: dict[str, Any] = {"adopted_input": None, "merged_text": "", "due_date": None, "owner": None}
+
+
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Decision.Outcome.choices)
+    """Every outcome's fields are in the page; concord.js shows only the chosen outcome's (data-outcomes).
+
+    Without JavaScript all of them show. Either way the server keeps only the chosen outcome's fields:
+    clean() drops the others (even unparsable ones), and decision_record/revise say which are missing.
+    """
+
+    outcome = forms.ChoiceField(choices=Decision.Outcome.choices,
+                                widget=forms.Select(attrs={"data-outcome-switch": ""}))
     rationale = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text="Required: why this outcome.")
     adopted_input = forms.ModelChoiceField(queryset=Input.objects.none(), required=False,
                                            label="Adopted side (for adopt)")
     merged_text = forms.CharField(max_length=TEXT_MAX, required=False, label="Integrated text (for merge, Markdown)",
                                   widget=forms.Textarea(attrs={"rows": 5}))
-    due_date = forms.DateField(required=False, label="Due date (for defer)",
+    due_date = forms.DateField(required=False, label="Due date (for defer; optional for escalate)",
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Owner (for defer)")
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                   label="Owner (for defer; optional for escalate)")
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, item: AgendaItem, engagement: Engagement, members: list[User] | None = None,
@@ -129,11 +145,26 @@ class DecisionForm(forms.Form):
             (i.pk, f"{i.reference} [{ws}] {i.title}") for i, ws in sides]
         if members is not None:
             self.fields["owner"].choices = [("", "---------")] + [(u.pk, str(u)) for u in members]
+        for name in _OUTCOME_FIELD_EMPTY:
+            self.fields[name].widget.attrs["data-outcomes"] = _outcomes_using(name)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome in DECISION_OUTCOME_FIELDS:
+            # A field the outcome does not use may hold anything (it was hidden, or left over from another
+            # choice): it neither blocks the form nor reaches the service.
+            used = DECISION_OUTCOME_FIELDS[outcome]
+            for name, empty in _OUTCOME_FIELD_EMPTY.items():
+                if name not in used:
+                    self._errors.pop(name, None)
+                    cleaned[name] = empty
+        return cleaned
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {"outcome": data["outcome"], "rationale": data["rationale"], "adopted_input": data["adopted_input"],
-                "merged_text": data["merged_text"], "due_date": data["due_date"], "owner": data["owner"]}
+        return {"outcome": data["outcome"], "rationale": data["rationale"],
+                **{name: data.get(name, empty) for name, empty in _OUTCOME_FIELD_EMPTY.items()}}
 
 
 class MinutesForm(forms.Form):

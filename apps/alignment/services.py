@@ -31,6 +31,15 @@ REASON_MAX = 5000
 TEXT_MAX = 20000
 # Findings the PMO may still put on an agenda: not yet in alignment, resolved, dismissed or superseded.
 AGENDA_FINDING_STATUSES = ("open", "acknowledged")
+# The fields each decision outcome uses besides the rationale; _clean_decision keeps these and blanks the rest.
+# Forms read it to show only the chosen outcome's fields.
+DECISION_OUTCOME_FIELDS: dict[str, tuple[str, ...]] = {
+    "adopt": ("adopted_input",),
+    "merge": ("merged_text",),
+    "defer": ("due_date", "owner"),
+    "escalate": ("due_date", "owner"),
+    "reject": (),
+}
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -48,6 +57,12 @@ def _finding_mark_in_alignment(*, finding: Finding, actor: User) -> None:
     from apps.conflicts.services import finding_mark_in_alignment
 
     finding_mark_in_alignment(finding=finding, actor=actor)
+
+
+def _finding_release_from_alignment(*, finding: Finding, actor: User) -> None:
+    from apps.conflicts.services import finding_release_from_alignment
+
+    finding_release_from_alignment(finding=finding, actor=actor)
 
 
 def _finding_resolve(*, finding: Finding, actor: User, decision: Decision) -> None:
@@ -367,8 +382,21 @@ def agenda_item_remove(*, actor: User, item: AgendaItem) -> None:
               engagement=locked_session.engagement_id,
               changes={"session": locked_session.pk, "title": item.title,
                        "positions": list(item.positions.values_list("workstream__name", "stance"))})
+    # Lock the finding before looking at its other agendas, so two removals of the same finding from two
+    # sessions cannot each still see the other's item and both leave it in alignment.
+    finding = Finding.objects.select_for_update().get(pk=item.finding_id) if item.finding_id else None
     item.positions.all().delete()
     item.delete()
+    if finding is not None and not _on_a_live_agenda(finding):
+        # Nobody will decide it now: without this it would stay "in alignment" and could never be put on
+        # another agenda (only open and acknowledged findings can).
+        _finding_release_from_alignment(finding=finding, actor=actor)
+
+
+def _on_a_live_agenda(finding: Finding) -> bool:
+    """Still on the agenda of a session that can decide it (planned or in progress)."""
+    return AgendaItem.objects.filter(finding=finding).exclude(
+        session__status=AlignmentSession.Status.CONCLUDED).exists()
 
 
 # --- positions -------------------------------------------------------------------------------------------

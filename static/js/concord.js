@@ -7,3 +7,24 @@ document.addEventListener("htmx:responseError", (event) => {
   const main = document.getElementById("main");
   if (main) main.prepend(box);
 });
+
+// Decision forms: show only the fields the chosen outcome uses. Fields carry data-outcomes="adopt …" and the
+// outcome select data-outcome-switch. Hidden fields keep their values (switching back restores them); the
+// server ignores whatever the chosen outcome does not use, so nothing depends on this script.
+function syncOutcomeFields(select) {
+  const form = select.form;
+  if (!form) return;
+  form.querySelectorAll("[data-outcomes]").forEach((input) => {
+    const box = input.closest(".field") || input;
+    box.hidden = !input.dataset.outcomes.split(" ").includes(select.value);
+  });
+}
+function initOutcomeSwitches(root) {
+  if (root && root.querySelectorAll) root.querySelectorAll("[data-outcome-switch]").forEach(syncOutcomeFields);
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches && event.target.matches("[data-outcome-switch]")) syncOutcomeFields(event.target);
+});
+document.addEventListener("DOMContentLoaded", () => initOutcomeSwitches(document));
+// Forms that htmx swaps in (a decision form coming back with its errors) are set up the same way.
+document.addEventListener("htmx:load", (event) => initOutcomeSwitches(event.detail.elt));

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -105,6 +106,87 @@ def test_the_pmo_decides_in_place_and_the_form_keeps_text_on_errors(started, ite
     decision = Decision.objects.get()
     assert good.status_code == 200 and f"{decision.reference} recorded.".encode() in good.content
     assert b"hx-swap-oob" in good.content
+
+
+def test_the_decision_form_tags_each_outcome_field_with_the_outcomes_that_use_it(started, item, pmo, as_user):
+    html = as_user(pmo).get(session_urls(started, item)["detail"]).content.decode()
+    p = f"d{item.pk}-"
+    assert re.search(rf'<select name="{p}outcome"[^>]*data-outcome-switch', html)
+    expected = {"adopted_input": "adopt", "merged_text": "merge", "due_date": "defer escalate",
+                "owner": "defer escalate"}
+    for name, outcomes in expected.items():
+        tag = re.search(rf'<(?:select|textarea|input)[^>]*name="{p}{name}"[^>]*>', html).group(0)
+        assert f'data-outcomes="{outcomes}"' in tag, name
+    # Every field is in the page, none hidden by the server: without JavaScript the form still works.
+    assert 'class="field" hidden' not in html
+
+
+def test_every_outcome_is_covered_by_the_outcome_field_map():
+    assert set(services.DECISION_OUTCOME_FIELDS) == set(Decision.Outcome.values)
+
+
+@pytest.mark.parametrize(("outcome", "fields", "missing"), [
+    ("adopt", {}, "adopted_input"),
+    ("merge", {}, "merged_text"),
+    ("defer", {"owner": "pmo"}, "due_date"),
+    ("defer", {"due_date": "2031-01-31"}, "owner"),
+])
+def test_the_server_asks_for_the_fields_of_the_chosen_outcome(started, item, pmo, as_user, outcome, fields,
+                                                             missing):
+    p = f"d{item.pk}-"
+    data = {p + "outcome": outcome, p + "rationale": "Because."}
+    data.update({p + k: (pmo.pk if v == "pmo" else v) for k, v in fields.items()})
+    response = as_user(pmo).post(session_urls(started, item)["decide"], data)
+    assert response.status_code == 400
+    form = response.context["form_overrides"][("decision", item.pk)]
+    assert missing in form.errors, form.errors
+    assert not Decision.objects.exists()
+
+
+def test_the_server_ignores_fields_the_chosen_outcome_does_not_use_even_malformed(started, item, pmo, as_user,
+                                                                                  it_input):
+    p = f"d{item.pk}-"
+    response = as_user(pmo).post(session_urls(started, item)["decide"], {
+        p + "outcome": "merge", p + "rationale": "Because.", p + "merged_text": "One rule.",
+        # Left over from other choices, hidden in the browser: a bad date, a foreign owner id, an adopted side.
+        p + "due_date": "not a date", p + "owner": "999999", p + "adopted_input": str(it_input.pk),
+    })
+    assert response.status_code == 302, getattr(response, "context", None) and response.context.get("form_overrides")
+    decision = Decision.objects.get()
+    assert decision.outcome == "merge" and decision.merged_text == "One rule."
+    assert decision.adopted_input is None and decision.due_date is None and decision.owner is None
+
+
+def test_a_malformed_field_the_outcome_uses_is_still_refused(started, item, pmo, as_user):
+    p = f"d{item.pk}-"
+    response = as_user(pmo).post(session_urls(started, item)["decide"], {
+        p + "outcome": "defer", p + "rationale": "Because.", p + "due_date": "not a date", p + "owner": pmo.pk,
+        p + "merged_text": "ignored",
+    })
+    assert response.status_code == 400
+    assert "due_date" in response.context["form_overrides"][("decision", item.pk)].errors
+    assert not Decision.objects.exists()
+
+
+def test_escalate_keeps_an_optional_owner_and_due_date(started, item, pmo, as_user):
+    p = f"d{item.pk}-"
+    response = as_user(pmo).post(session_urls(started, item)["decide"], {
+        p + "outcome": "escalate", p + "rationale": "Customer call.", p + "owner": pmo.pk,
+        p + "merged_text": "ignored"})
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert decision.owner == pmo and decision.due_date is None and decision.merged_text == ""
+
+
+def test_the_revise_form_ignores_fields_the_new_outcome_does_not_use(started, item, pmo, as_user):
+    decision = services.decision_record(actor=pmo, item=item, outcome="merge", rationale="r", merged_text="Text.")
+    url = reverse("alignment:decision", args=[started.engagement_id, decision.pk])
+    response = as_user(pmo).post(url, {"action": "revise", "revise-outcome": "reject", "revise-rationale": "No.",
+                                       "revise-merged_text": "Text.", "revise-due_date": "garbage",
+                                       "revise-expected_version": 1})
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.outcome == "reject" and decision.merged_text == "" and decision.version == 2
 
 
 def test_the_live_fragment_carries_colleagues_positions_and_decisions(started, item, pmo, data_lead, as_user):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.alignment import services
-from apps.alignment.models import AlignmentSession, Decision, DecisionRevision, Position
+from apps.alignment.models import AgendaItem, AlignmentSession, Decision, DecisionRevision, Position
 from apps.audit.models import AuditEvent
 from apps.conflicts.models import Finding
 from apps.core.errors import ApplicationError, PermissionDeniedError, StaleRevisionError
@@ -126,6 +126,87 @@ def test_an_undecided_item_can_be_removed_by_the_pmo_and_it_is_audited(session, 
     services.agenda_item_remove(actor=pmo, item=item)
     assert not session.agenda_items.exists()
     assert AuditEvent.objects.filter(action="alignment.agenda_item.removed").exists()
+
+
+def _status(finding) -> str:
+    finding.refresh_from_db()
+    return finding.status
+
+
+def test_removing_a_finding_from_its_only_agenda_puts_it_back_to_open(session, pmo, item, finding):
+    assert _status(finding) == Finding.Status.IN_ALIGNMENT
+    services.agenda_item_remove(actor=pmo, item=item)
+    assert _status(finding) == Finding.Status.OPEN
+    assert actions(finding) == ["conflicts.finding.in_alignment", "conflicts.finding.released_from_alignment"]
+    released = AuditEvent.objects.get(action="conflicts.finding.released_from_alignment")
+    assert released.changes == {"status": ["in_alignment", "open"]} and released.actor == pmo
+    # Back in the pool: it can go on an agenda again.
+    again = services.agenda_add_findings(actor=pmo, session=session, findings=[finding])[0]
+    assert again.finding == finding and _status(finding) == Finding.Status.IN_ALIGNMENT
+
+
+def test_an_acknowledged_finding_taken_off_the_agenda_is_acknowledged_again(session, pmo, make_finding, it_input,
+                                                                            data_input, it_lead):
+    from apps.conflicts.services import finding_acknowledge
+
+    finding = finding_acknowledge(finding=make_finding(it_input, data_input), actor=it_lead)
+    item = services.agenda_add_findings(actor=pmo, session=session, findings=[finding])[0]
+    services.agenda_item_remove(actor=pmo, item=item)
+    assert _status(finding) == Finding.Status.ACKNOWLEDGED
+
+
+def test_removal_from_one_of_two_live_agendas_keeps_it_in_alignment_until_the_last(session, pmo, item, finding,
+                                                                                   engagement):
+    other = services.session_create(actor=pmo, engagement=engagement, title="Second look",
+                                    scheduled_at=timezone.now() + dt.timedelta(days=2))
+    # The service puts only open or acknowledged findings on an agenda, yet the model allows a finding on two
+    # (finding_mark_in_alignment accepts a second agenda), so build the second item directly.
+    second = AgendaItem.objects.create(session=other, order=1, finding=finding, title=item.title)
+    services.agenda_item_remove(actor=pmo, item=item)
+    assert _status(finding) == Finding.Status.IN_ALIGNMENT
+    assert not AuditEvent.objects.filter(action="conflicts.finding.released_from_alignment").exists()
+    services.agenda_item_remove(actor=pmo, item=second)
+    assert _status(finding) == Finding.Status.OPEN
+
+
+def test_an_undecided_item_of_a_concluded_session_does_not_hold_the_finding(session, pmo, item, finding,
+                                                                           engagement):
+    other = services.session_create(actor=pmo, engagement=engagement, title="Second look",
+                                    scheduled_at=timezone.now() + dt.timedelta(days=2))
+    second = AgendaItem.objects.create(session=other, order=1, finding=finding, title=item.title)
+    services.session_start(actor=pmo, session=session)
+    services.session_conclude(actor=pmo, session=session)  # concluded with the item undecided
+    services.agenda_item_remove(actor=pmo, item=second)
+    assert _status(finding) == Finding.Status.OPEN
+
+
+def test_without_a_recorded_earlier_status_the_finding_falls_back_to_acknowledged(session, pmo, make_finding,
+                                                                                 it_input, data_input):
+    finding = make_finding(it_input, data_input, status="in_alignment")  # no audit event says where it came from
+    item = AgendaItem.objects.create(session=session, order=9, finding=finding, title="Imported item")
+    services.agenda_item_remove(actor=pmo, item=item)
+    assert _status(finding) == Finding.Status.ACKNOWLEDGED
+
+
+def test_a_finding_that_moved_on_while_on_the_agenda_keeps_its_new_status(session, pmo, item, finding):
+    Finding.objects.filter(pk=finding.pk).update(status=Finding.Status.SUPERSEDED)  # detection saw a new revision
+    services.agenda_item_remove(actor=pmo, item=item)
+    assert _status(finding) == Finding.Status.SUPERSEDED
+    assert not AuditEvent.objects.filter(action="conflicts.finding.released_from_alignment").exists()
+
+
+def test_removing_an_input_item_touches_no_finding(session, pmo, it_input, finding, item):
+    input_item = services.agenda_add_inputs(actor=pmo, session=session, inputs=[it_input])[0]
+    services.agenda_item_remove(actor=pmo, item=input_item)
+    assert _status(finding) == Finding.Status.IN_ALIGNMENT
+
+
+def test_only_the_pmo_releases_a_finding_from_alignment(item, finding, it_lead):
+    from apps.conflicts.services import finding_release_from_alignment
+
+    with pytest.raises(PermissionDeniedError):
+        finding_release_from_alignment(finding=finding, actor=it_lead)
+    assert _status(finding) == Finding.Status.IN_ALIGNMENT
 
 
 # --- positions --------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Every write of the conflicts app. HTML views, API views, tasks and other apps call these.
 
-Public contract for the alignment app: `finding_mark_in_alignment(*, finding, actor)` and
-`finding_resolve(*, finding, actor, decision)`.
+Public contract for the alignment app: `finding_mark_in_alignment(*, finding, actor)`,
+`finding_release_from_alignment(*, finding, actor)` and `finding_resolve(*, finding, actor, decision)`.
 """
 from .choice_sets import choice_set_create, choice_set_delete, parse_options
 from .corpus import statements_record, statements_record_missing
@@ -21,6 +21,7 @@ from .findings import (
     finding_dismiss,
     finding_mark_in_alignment,
     finding_may_act,
+    finding_release_from_alignment,
     finding_resolve,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "finding_dismiss",
     "finding_mark_in_alignment",
     "finding_may_act",
+    "finding_release_from_alignment",
     "finding_resolve",
     "parse_options",
     "statements_record",

@@ -1,5 +1,7 @@
 """A finding's lifecycle: open → acknowledged → in alignment → resolved, or dismissed with a reason.
 
+Taken off its last live agenda undecided, a finding in alignment goes back to open or acknowledged.
+
 Superseded is set by detection (the input got a new revision or was withdrawn), never by a person.
 """
 from __future__ import annotations
@@ -10,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Role, User
+from apps.audit.models import AuditEvent
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.engagements.services import require_pmo
@@ -114,6 +117,42 @@ def finding_mark_in_alignment(*, finding: Finding, actor: User) -> Finding:
     old = _set_status(locked, Finding.Status.IN_ALIGNMENT)
     audit_log(actor=actor, action="conflicts.finding.in_alignment", target=locked, engagement=locked.engagement_id,
               changes={"status": [old, locked.status]})
+    return _refresh(finding, locked)
+
+
+def _status_before_alignment(finding: Finding) -> str:
+    """The status the finding had when it last went to alignment, read from the audit event that recorded it.
+
+    finding_mark_in_alignment records `{"status": [old, "in_alignment"]}`; that event is the one place the
+    earlier status is kept, so no extra column has to mirror it. Without a readable record (rows written
+    before this service, or by hand) acknowledged is the honest answer: a PMO has already looked at it.
+    """
+    event = (AuditEvent.objects.filter(action="conflicts.finding.in_alignment", target_type=Finding._meta.label,
+                                       target_id=str(finding.pk))
+             .order_by("-id").only("changes").first())
+    status = (event.changes.get("status") if event and isinstance(event.changes, dict) else None) or []
+    previous = status[0] if isinstance(status, list) and len(status) == 2 else None
+    if previous in (Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED):
+        return previous
+    return Finding.Status.ACKNOWLEDGED
+
+
+@transaction.atomic
+def finding_release_from_alignment(*, finding: Finding, actor: User) -> Finding:
+    """Taken off its last agenda without a decision (called by the alignment app): back where it was.
+
+    in alignment → open or acknowledged, whichever it was before it went to alignment. Any other status
+    (resolved by a decision elsewhere, superseded or dismissed meanwhile) is left as it is: only the
+    alignment step is undone. Whether the finding is still on another live agenda is the alignment app's
+    question; it calls this only when it is not.
+    """
+    locked = _lock(finding)
+    _require_pmo(actor=actor, finding=locked)
+    if locked.status != Finding.Status.IN_ALIGNMENT:
+        return _refresh(finding, locked)
+    old = _set_status(locked, _status_before_alignment(locked))
+    audit_log(actor=actor, action="conflicts.finding.released_from_alignment", target=locked,
+              engagement=locked.engagement_id, changes={"status": [old, locked.status]})
     return _refresh(finding, locked)
 
 
