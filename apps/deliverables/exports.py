@@ -3,7 +3,8 @@
 The document part is the version's frozen content (the stored rendered bytes for HTML/PDF, the
 stored Markdown for Markdown, the stored sections for DOCX). HTML and PDF end with a signature
 page and the traceability matrix. Nothing here reads the clock: exporting the same version with
-the same signatures gives the same Markdown and HTML bytes.
+the same signatures gives the same bytes in every format (document dates are the version's
+publication moment; the DOCX package is rewritten with fixed entry dates and order).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -19,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from apps.core.hashing import sha256_bytes
+from apps.core.ooxml import deterministic_ooxml
 
 FORMATS = {
     "md": ("text/markdown; charset=utf-8", "md"),
@@ -148,6 +150,11 @@ def filename(version: Any, fmt: str) -> str:
     return f"{slugify(version.deliverable.title) or 'deliverable'}-v{version.number}.{FORMATS[fmt][1]}"
 
 
+def _utc_naive(moment: datetime) -> datetime:
+    """python-docx takes naive datetimes as UTC."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 def _context(version: Any, signatures: Sequence[Any]) -> dict[str, Any]:
     deliverable = version.deliverable
     return {
@@ -155,6 +162,8 @@ def _context(version: Any, signatures: Sequence[Any]) -> dict[str, Any]:
         "deliverable": deliverable,
         "engagement": deliverable.engagement,
         "published_at": version.published_at.strftime("%Y-%m-%d %H:%M UTC"),
+        # For the PDF's metadata (WeasyPrint reads dcterms.created/modified): the frozen moment, not the clock.
+        "published_iso": _utc_naive(version.published_at).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "published_by": str(version.published_by),
         "signatures": signature_rows(signatures),
         "trace": trace_rows(version.trace_manifest),
@@ -287,8 +296,8 @@ def export_docx(version: Any, signatures: Sequence[Any]) -> bytes:
     props = doc.core_properties
     props.title = f"{ctx['deliverable'].title} v{version.number}"
     props.subject = ctx["engagement"].name
-    props.author = ctx["published_by"]
-    props.created = props.modified = version.published_at.replace(tzinfo=None)
+    props.author = props.last_modified_by = ctx["published_by"]
+    props.created = props.modified = _utc_naive(version.published_at)
     props.revision = version.number
     doc.add_heading(f"{ctx['deliverable'].title} — v{version.number}", level=0)
     doc.add_paragraph(f"{ctx['engagement'].name} · published by {ctx['published_by']} on {ctx['published_at']}")
@@ -315,7 +324,8 @@ def export_docx(version: Any, signatures: Sequence[Any]) -> bytes:
         doc.add_paragraph("No trace links were recorded for this version.")
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    # python-docx dates every ZIP entry with the time of the save; pin them to the version's moment.
+    return deterministic_ooxml(out.getvalue(), timestamp=version.published_at)
 
 
 RENDERERS = {"md": export_markdown, "html": export_html, "pdf": export_pdf, "docx": export_docx}

@@ -16,6 +16,7 @@ from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 
 from apps.alignment.models import Decision
 from apps.conflicts.models import Finding
+from apps.core.ooxml import deterministic_ooxml
 from apps.engagements.models import Engagement
 from apps.inputs.models import Input
 
@@ -224,4 +225,6 @@ def to_xlsx(rows: Iterable[TraceRow], *, title: str = "Traceability") -> bytes:
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    # openpyxl stamps "modified = now" and the save time on every ZIP entry. The matrix is live data with no
+    # moment of its own, so no date is claimed: the same rows download as the same bytes.
+    return deterministic_ooxml(buffer.getvalue(), timestamp=None)

@@ -1,8 +1,12 @@
 """Exports of a published version: Markdown, standalone HTML, PDF and DOCX."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+import time
+import zipfile
+import zlib
 
 import pytest
 from django.urls import reverse
@@ -44,9 +48,53 @@ def _export(version, fmt):
     return exports.export_version(_fresh(version), signatures_for_version(version=version), fmt)[0]
 
 
-@pytest.mark.parametrize("fmt", ["md", "html"])
-def test_exporting_the_same_version_twice_gives_identical_bytes(signed, fmt):
-    assert _export(signed, fmt) == _export(signed, fmt)
+def _export_an_hour_later(version, fmt, monkeypatch):
+    """Export with the wall clock an hour on (ZIP writers date entries with time.time())."""
+    real = time.time
+    with monkeypatch.context() as patch:
+        patch.setattr(time, "time", lambda: real() + 3600)
+        return _export(version, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf", "docx"])
+def test_exporting_the_same_version_twice_gives_identical_bytes(signed, fmt, monkeypatch):
+    assert _export(signed, fmt) == _export(signed, fmt) == _export_an_hour_later(signed, fmt, monkeypatch)
+
+
+def test_the_docx_package_is_dated_by_the_version_not_the_clock(signed):
+    from docx import Document
+
+    data = _export(signed, "docx")
+    published = signed.published_at.astimezone(dt.UTC)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        infos = package.infolist()
+        assert infos[0].filename == "[Content_Types].xml"
+        assert [i.filename for i in infos[1:]] == sorted(i.filename for i in infos[1:])
+        stamp = (published.year, published.month, published.day, published.hour, published.minute,
+                 published.second - published.second % 2)  # ZIP dates keep even seconds
+        assert {i.date_time for i in infos} == {stamp}
+    props = Document(io.BytesIO(data)).core_properties  # and it still opens
+    assert props.created == props.modified == published.replace(microsecond=0)
+    assert props.author == props.last_modified_by == str(signed.published_by)
+    assert props.title == "Integrated Requirements v1" and props.revision == 1
+
+
+def _pdf_objects(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams inflated (WeasyPrint keeps the Info dictionary in an object stream)."""
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, flags=re.S):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def test_the_pdf_carries_the_versions_author_and_dates_in_its_metadata(signed):
+    objects = _pdf_objects(_export(signed, "pdf"))
+    stamp = signed.published_at.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S")
+    assert f"/CreationDate (D:{stamp}".encode() in objects and f"/ModDate (D:{stamp}".encode() in objects
+    assert f"/Author ({signed.published_by})".encode() in objects
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import csv
 import io
+import time
+import zipfile
 
 import pytest
 from django.db import connection
@@ -71,6 +73,24 @@ def test_csv_and_xlsx_downloads_parse_back_with_injection_escaped(drafted, engag
     assert values[0] == trace.HEADER and len(values) == len(rows)
     cell = next(row for row in sheet.iter_rows(min_row=2) if row[1].value == evil.reference)[2]
     assert cell.value == "'=cmd|' /C calc'!A0" and cell.data_type == "s"
+
+
+def test_the_xlsx_download_is_byte_identical_for_the_same_rows(drafted, engagement, pmo, as_user, monkeypatch):
+    url = reverse("deliverables:trace", args=[engagement.pk]) + "?download=xlsx"
+    client = as_user(pmo)
+    first = client.get(url).content
+    real = time.time
+    with monkeypatch.context() as patch:  # the ZIP writer dates entries with time.time()
+        patch.setattr(time, "time", lambda: real() + 3600)
+        later = client.get(url).content
+    assert first == later
+    with zipfile.ZipFile(io.BytesIO(first)) as package:
+        assert {i.date_time for i in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = package.read("docProps/core.xml").decode()
+    # Live data has no moment of its own: no created/modified date is claimed (openpyxl would write "now").
+    assert "dcterms:created" not in core and "dcterms:modified" not in core
+    sheet = load_workbook(io.BytesIO(first)).active  # and it still opens
+    assert next(sheet.iter_rows(values_only=True))[0] == "Objectives"
 
 
 def test_the_api_serves_json_csv_and_xlsx_and_hides_the_matrix_from_outsiders(drafted, engagement, pmo,
