@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.admin.sites import site
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
 from apps.audit.models import AuditEvent
@@ -36,10 +36,19 @@ def test_audit_verify_command_reports_an_intact_chain(history, capsys):
     assert "intact" in capsys.readouterr().out
 
 
+def _behind_the_triggers(sql: str, params: list) -> None:
+    """Run raw SQL as someone with superuser rights would: past the PostgreSQL triggers, if any."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = origin")
+
+
 def test_tampering_with_an_event_in_the_database_is_found_and_named(history):
     victim = AuditEvent.objects.order_by("id")[2]
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditevent SET changes = %s WHERE id = %s", ['{"forged": true}', victim.pk])
+    _behind_the_triggers("UPDATE audit_auditevent SET changes = %s WHERE id = %s", ['{"forged": true}', victim.pk])
     report = audit_verify()
     assert not report.ok and report.broken_at == victim.pk
     with pytest.raises(CommandError, match=f"event #{victim.pk}"):
@@ -48,8 +57,7 @@ def test_tampering_with_an_event_in_the_database_is_found_and_named(history):
 
 def test_deleting_the_newest_event_behind_the_orms_back_is_found(history):
     last = AuditEvent.objects.order_by("-id").first()
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [last.pk])
+    _behind_the_triggers("DELETE FROM audit_auditevent WHERE id = %s", [last.pk])
     assert not audit_verify().ok
 
 
@@ -67,6 +75,45 @@ def test_audit_events_and_revisions_cannot_be_changed_or_deleted_through_the_orm
         AuditEvent.objects.all().delete()
     with pytest.raises(ImmutableRecordError):
         InputRevision.objects.filter(pk=revision.pk).update(body="rewritten")
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE audit_auditevent SET changes = '{\"forged\": true}' WHERE id = %s",
+    "DELETE FROM audit_auditevent WHERE id = %s",
+])
+def test_on_postgresql_the_database_itself_refuses_to_change_an_audit_event(history, sql):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only; the ORM guard is tested above")
+    event = AuditEvent.objects.order_by("id")[1]
+    with pytest.raises(DatabaseError, match="audit_auditevent rows are immutable"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).changes == event.changes
+    assert audit_verify().ok
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE inputs_inputrevision SET body = 'rewritten' WHERE id = %s",
+    "DELETE FROM inputs_inputrevision WHERE id = %s",
+])
+def test_on_postgresql_the_database_itself_refuses_to_change_an_input_revision(history, sql):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only; the ORM guard is tested above")
+    revision = InputRevision.objects.filter(input=history).order_by("number").first()
+    with pytest.raises(DatabaseError, match="inputs_inputrevision rows are immutable"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute(sql, [revision.pk])
+    assert InputRevision.objects.get(pk=revision.pk).body == "first"
+
+
+def test_on_postgresql_appending_and_revising_still_work_under_the_triggers(history, it_lead):
+    """The chain head is updated on every append, and revising appends a revision: neither is refused."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    before = AuditEvent.objects.count()
+    input_revise(actor=it_lead, input=history, title=history.title, body="third", expected_revision=2)
+    assert InputRevision.objects.filter(input=history).count() == 3
+    assert AuditEvent.objects.count() > before and audit_verify().ok
 
 
 def test_the_admin_offers_no_way_to_change_or_delete_them(history, pmo):
