@@ -217,6 +217,15 @@ def session_conclude(*, actor: User, session: AlignmentSession) -> AlignmentSess
     locked.save(update_fields=["status", "concluded_at", "updated_at"])
     audit_log(actor=actor, action="alignment.session.concluded", target=locked, engagement=locked.engagement_id,
               changes={"status": ["in_progress", "concluded"], "agenda_items": items.count(), "decided": decided})
+    # Nobody will decide its undecided findings here now: release each one this was the last live agenda of,
+    # as agenda_item_remove does, or it would stay "in alignment" and no other agenda could take it. The session
+    # is already concluded (in this transaction) and the findings are locked, in pk order, before looking at
+    # their other agendas, so two sessions concluding over the same finding cannot each still see the other
+    # as live and both leave it in alignment.
+    undecided = items.filter(finding__isnull=False, decision__isnull=True).values_list("finding_id", flat=True)
+    for finding in Finding.objects.select_for_update().filter(pk__in=list(undecided)).order_by("pk"):
+        if not _on_a_live_agenda(finding):
+            _finding_release_from_alignment(finding=finding, actor=actor)
     session.refresh_from_db()
     return session
 
