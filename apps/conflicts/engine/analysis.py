@@ -86,6 +86,20 @@ class Analysis:
     words: frozenset[str] = frozenset()  # surface and normalised forms of every token
 
 
+def _negations(lowers: list[str]) -> int:
+    """Negating words of one statement, where "nor" after an earlier negation continues it rather than flipping it back
+    ("shall not be protected against snooping nor other access" is one negation, like "neither … nor")."""
+    count = 0
+    negated = False
+    for w in lowers:
+        if w in NEGATORS or w.endswith("n't"):
+            if w == "nor" and negated:
+                continue
+            count += 1
+            negated = True
+    return count
+
+
 def _is_content(norm: str) -> bool:
     return (
         norm not in STOPWORDS
@@ -121,7 +135,7 @@ def analyse(text: str) -> Analysis:
     lowers = [t.lower for t in tokens]
     # "no more than", "not later than" are comparators, not negations
     comparator_negs = len(_COMPARATOR_NEG_RE.findall(text))
-    neg_count = sum(1 for w in lowers if w in NEGATORS or w.endswith("n't")) - comparator_negs
+    neg_count = _negations(lowers) - comparator_negs
     neg_count += len(_PRIVATIVE_RE.findall(text))
     if _NEG_MODAL_RE.search(_COMPARATOR_NEG_RE.sub(" ", text)):
         modality = "neg"

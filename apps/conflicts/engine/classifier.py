@@ -20,10 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from . import wordnet
 from .analysis import Analysis, analyse, norm_word
 from .boost import predict_logits
 from .choices import DEFAULT_CHOICE_SETS, ChoiceMatcher, ChoiceMention, ChoiceSet, matcher_for
-from .lexicon import NEG_PREFIXES, NUMBER_WORDS, OPPOSITES, OVERRIDE_CUES, PRIORITY_RANK, RESTRICTIVE
+from .lexicon import NEG_PREFIXES, NUMBER_WORDS, OPPOSITES, OVERRIDE_CUES, PRIORITY_RANK, RESTRICTIVE, STOPWORDS
 from .pairdiff import DIFF_FEATURES, diff_features
 from .quantities import UNITS, Quantity, relation
 from .statements import Statement
@@ -68,7 +69,7 @@ FEATURES = (
     "numeric_equal", "numeric_compatible", "numbers_differ", "cues_added", "conditional_added",
     "only_added", "length_ratio", "shared", "modality_differs", "weak_flip", "weak_opposite",
     "weak_scope", "identical", "long_pair", "longest_run", "one_block", "many_blocks",
-    "subject_differs",
+    "subject_differs", "logic_change",
 )
 # the 27 features above plus the token-diff features of ``pairdiff`` (what changed and where)
 ALL_FEATURES = FEATURES + DIFF_FEATURES
@@ -390,7 +391,18 @@ def _opposite_pairs(p: Pair) -> list[tuple[str, str]]:
         if opp:
             for y in opp & p.low_b:
                 out.append((x, y))
+    if not out:
+        # beyond the built-in list: antonyms in WordNet's main senses ("secure" / "insecure", "public" /
+        # "private", "increase" / "decrease"), so a customer's own vocabulary is covered too
+        xs = [w for w in p.low_a if _antonym_candidate(w)]
+        ys = [w for w in p.low_b if _antonym_candidate(w)]
+        if len(xs) * len(ys) <= 64:
+            out = [(x, y) for x in sorted(xs) for y in sorted(ys) if wordnet.relation(x, y) == "opposite"]
     return out
+
+
+def _antonym_candidate(w: str) -> bool:
+    return len(w) > 2 and w.isalpha() and w not in STOPWORDS and w not in _FIGURE_WORDS
 
 
 def _aligned_opposites(p: Pair) -> list[tuple[str, str]]:
@@ -527,9 +539,26 @@ def pair_features(p: Pair) -> dict[str, float]:
         "one_block": float(p.diff_blocks == 1),
         "many_blocks": min(p.diff_blocks, 6) / 6,
         "subject_differs": float(_subject(p.a) != _subject(p.b)),
+        "logic_change": float(_logic_change(p)),
     }
     out.update(diff_features(p))
     return out
+
+
+_HEDGES = frozenset({"near", "nearly", "approximately", "approx", "roughly", "almost", "around", "about"})
+
+
+def _logic_change(p: Pair) -> bool:
+    """A change of logic with every content word kept: "and" swapped for "or" ("land when the link is lost
+    and / or the battery is low": both conditions versus either), or a hedge added or dropped ("near
+    real-time" / "real-time")."""
+    if (p.low_a ^ p.low_b) & _HEDGES:
+        return True
+    if ("and" in p.low_a and "or" in p.low_b) or ("or" in p.low_a and "and" in p.low_b):
+        return True
+    seq_a, seq_b = p.a.seq, p.b.seq
+    return any(tag == "replace" and {tuple(seq_a[i1:i2]), tuple(seq_b[j1:j2])} == {("and",), ("or",)}
+               for tag, i1, i2, j1, j2 in p.ops)
 
 
 def _subject(an: Analysis) -> str:
@@ -685,8 +714,9 @@ def classify(
     rel = "equal" if feats["numeric_equal"] else ("compatible" if feats["numeric_compatible"] else "")
     # the same figures in other words or units ("under 2 seconds" / "under 2000 ms")
     same_figures = rel == "equal" and not {w for w in p.da | p.db if w not in _FIGURE_WORDS and not w[:1].isdigit()}
-    if term == "duplicate" or same_figures or (
-            not p.da and not p.db and rel != "compatible" and not feats["numbers_differ"]):
+    if term == "duplicate" or (same_figures and not feats["logic_change"]) or (
+            not p.da and not p.db and rel != "compatible" and not feats["numbers_differ"]
+            and not feats["logic_change"]):
         values = (ta, tb)
         return Verdict("duplicate", "duplicate", round(0.9 + 0.1 * p.seq_ratio, 3), "same_content",
                        explain("duplicate", "duplicate", p, values, "", meta_a, meta_b), values,
@@ -722,7 +752,7 @@ def residual_features(a: str, b: str, *, choice_sets: Sequence[ChoiceSet] = DEFA
 
 
 _CONTRADICTION_SIGNALS = ("small_sub", "numbers_differ", "cues_added", "conditional_added", "only_added",
-                          "modality_differs", "weak_flip", "weak_opposite", "weak_scope")
+                          "modality_differs", "weak_flip", "weak_opposite", "weak_scope", "logic_change")
 
 
 def _list_extension(p: Pair) -> bool:

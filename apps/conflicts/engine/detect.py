@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from . import wordnet
 from .choices import DEFAULT_CHOICE_SETS, ChoiceSet
 from .classifier import Verdict, classify
 from .index import StatementIndex
@@ -85,6 +86,7 @@ def scan(
     if n_workers > 1 and len(statements) >= PARALLEL_MIN and "fork" in mp.get_all_start_methods():
         global _CTX
         _CTX = ctx
+        wordnet.available()  # load the WordNet files once here, so the forked workers share them
         try:
             with mp.get_context("fork").Pool(n_workers) as pool:
                 parts = pool.map(_scan_part, [(k, n_workers) for k in range(n_workers)])

@@ -24,6 +24,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from . import wordnet
 from .analysis import analyse, norm_word
 from .lexicon import (
     MODAL_MAY,
@@ -58,8 +59,9 @@ DIFF_FEATURES = (
     "d_clause_change", "d_tail_added", "d_len_diff", "d_content_seq_ratio", "d_rep_content_pair",
     "d_presentation_added", "d_shared_as_condition", "d_equiv_sub", "d_moved",
     "d_unexpl_min", "d_unexpl_max", "d_unexpl_both", "d_abbrev", "d_boiler_only", "d_explained_cover",
-    "d_contrast_sub",
+    "d_contrast_sub", "d_wn_restated", "d_wn_opposite", "d_wn_sibling", "d_wn_broader", "d_wn_unknown",
 )
+_RESTATING = frozenset({"same", "near"})
 # Words that dress a requirement up without changing what it asks for ("be able to", "ensure that",
 # "is required to", "please"): a pair that differs only in these (after paraphrase matching) restates it.
 _BOILER = frozenset({
@@ -135,7 +137,11 @@ def _equivalent(seg_a: tuple[str, ...], seg_b: tuple[str, ...]) -> bool:
         return True
     ka = {_key((w,)) for w in seg_a if w not in STOPWORDS}
     kb = {_key((w,)) for w in seg_b if w not in STOPWORDS}
-    return bool(ka) and ka == kb
+    if bool(ka) and ka == kb:
+        return True
+    # one word for another that WordNet lists as the same meaning ("adjust" / "set", "only" / "exclusively")
+    x, y = (next(iter(ka)), next(iter(kb))) if len(ka) == len(kb) == 1 else (0, 0)
+    return isinstance(x, str) and isinstance(y, str) and wordnet.relation(x, y) in _RESTATING
 
 
 def _explained(w: str, other: frozenset[str], other_keys: frozenset) -> bool:
@@ -271,8 +277,17 @@ def diff_features(p) -> dict[str, float]:
         expanded = {x for w in abbr for x in _expansion(w, wa if w in wb else wb)}
         un_a = [w for w in un_a if w not in expanded]
         un_b = [w for w in un_b if w not in expanded]
+    # general vocabulary: a word the other side says with a WordNet synonym is restated too
+    wn_a = [w for w in un_a if wordnet.restated_by(w, cb)]
+    wn_b = [w for w in un_b if wordnet.restated_by(w, ca)]
+    un_a = [w for w in un_a if w not in wn_a]
+    un_b = [w for w in un_b if w not in wn_b]
     real_a = [w for w in un_a if w not in _BOILER]
     real_b = [w for w in un_b if w not in _BOILER]
+    # what the words left unrestated on both sides are to each other: antonyms (a reversal), siblings under
+    # one broader meaning ("video" / "audio": another value of the same thing) or broader / narrower
+    rels = {wordnet.relation(x, y) for x in real_a for y in real_b}
+    unknown = sum(1 for w in real_a + real_b if not wordnet.senses(w))
     ex_cov = min(1 - len(real_a) / len(ca) if ca else 1.0, 1 - len(real_b) / len(cb) if cb else 1.0)
     na, nb = len(wa), len(wb)
     n_ops = len(ops)
@@ -310,6 +325,11 @@ def diff_features(p) -> dict[str, float]:
         "d_boiler_only": float(bool(un_a or un_b) and not real_a and not real_b),
         "d_explained_cover": ex_cov,
         "d_contrast_sub": float(contrast > 0),
+        "d_wn_restated": min(len(wn_a) + len(wn_b), 4) / 4,
+        "d_wn_opposite": float("opposite" in rels),
+        "d_wn_sibling": float("sibling" in rels),
+        "d_wn_broader": float("broader" in rels),
+        "d_wn_unknown": unknown / len(real_a + real_b) if real_a or real_b else 0.0,
     }
 
 

@@ -76,6 +76,9 @@ _LOWER = (r"at least|no less th[ae]n|not less th[ae]n|no fewer th[ae]n|a minimum
 _UPPER = (r"at most|no more th[ae]n|not more th[ae]n|up to|a maximum of|maximum of|maximum|max\.?|less th[ae]n|"
           r"fewer th[ae]n|under|below|within|no longer th[ae]n|not longer th[ae]n|shorter th[ae]n|faster th[ae]n|"
           r"not exceed(?:ing)?|not to exceed|<=|≤|<|by|before|in under|in less th[ae]n|max")
+# strict comparators: on a count of whole things "more than 4" means at least 5
+_STRICT_RE = re.compile(r"(?:more|greater|fewer|less)\s+th[ae]n|over|above|under|below|exceeding|exceeds?|in excess of|"
+                        r"[<>]")
 _EXACT = r"exactly|precisely|equal to|=|after|every|for|between"
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -215,6 +218,9 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         if kind == "exact" and not m.group("cmp") and out and out[-1].dim == dim and out[-1].direction in (
                 "lower", "upper") and re.fullmatch(r"[^.;]{0,40}?\b(?:and|or|,)\s*", text[out[-1].end:m.start()]):
             kind = out[-1].direction
+        if dim.startswith("count") and value.is_integer() and m.group("cmp") and _STRICT_RE.fullmatch(
+                m.group("cmp").lower().strip()):
+            value = value + 1 if kind == "lower" else (value - 1 if kind == "upper" and value >= 1 else value)
         if value2 is not None and value2 > value:
             low, high = value, value2
         elif kind == "lower":
@@ -263,9 +269,14 @@ def _close(x: float, y: float, tol: float) -> bool:
     return abs(x - y) <= tol * max(abs(x), abs(y))
 
 
+def _tolerance(a: Quantity, b: Quantity) -> float:
+    # rounded unit conversions ("100 m" / "330 ft", "20 miles" / "32 km", "5 minutes" / "0.08 hours") are the
+    # same figure; within one unit be strict. Wider than 5 % is a different figure ("200 minutes" / "3 hours").
+    return 0.005 if a.unit == b.unit else 0.05
+
+
 def same_interval(a: Quantity, b: Quantity) -> bool:
-    # rounded unit conversions ("100 m" / "330 ft") are the same figure; within one unit be strict
-    tol = 0.005 if a.unit == b.unit else 0.1
+    tol = _tolerance(a, b)
     return _close(a.low, b.low, tol) and _close(a.high, b.high, tol)
 
 
@@ -289,7 +300,7 @@ def relation(a: Quantity, b: Quantity) -> str:
         return "compatible"
     if {a.direction, b.direction} == {"lower", "upper"}:
         # a minimum and a maximum at the same figure pull in opposite directions
-        tol = 0.005 if a.unit == b.unit else 0.1
+        tol = _tolerance(a, b)
         return "conflict" if _close(_bound(a), _bound(b), tol) else "compatible"
     if a.direction == b.direction and a.direction in ("lower", "upper"):
         # two minimums (or two maximums) with different figures are competing targets
