@@ -170,7 +170,54 @@ def _span_of(an: Analysis, words: frozenset[str] | set[str]) -> tuple[tuple[int,
     return tuple((t.start, t.end) for t in an.tokens if t.lower in words or t.norm in words)
 
 
+# Where a requirement's subject ends ("Customer interaction logs | must be …") and, for "X needs Y", where the
+# object starts ("Marketing needs | one customer profile that …").
+_TOPIC_AUX = frozenset({"shall", "must", "should", "will", "may", "can", "could", "is", "are", "has", "have",
+                        "was", "were", "be"})
+_TOPIC_NEEDS = frozenset({"need", "needs", "require", "requires", "want", "wants", "expect", "expects"})
+_TOPIC_STOP = frozenset({"that", "which", "who", "whose", "where", "when", "so", "because", "to", "unless", "if"})
+_TOPIC_DROP = frozenset({"the", "a", "an", "all", "every", "each", "any", "our", "their", "its"})
+
+
+def _noun_phrases(an: Analysis) -> list[tuple[int, int]]:
+    """Token ranges that name what a statement is about: its subject (before the first modal or auxiliary)
+    and, after a "needs / requires" verb, its object up to a relative clause or comma."""
+    toks = an.tokens
+    out: list[tuple[int, int]] = []
+    for k, t in enumerate(toks[:12]):
+        if t.lower in _TOPIC_AUX or t.lower in _TOPIC_NEEDS:
+            out.append((0, k))
+            if t.lower in _TOPIC_NEEDS:
+                end = k + 1
+                while end < len(toks) and toks[end].lower not in _TOPIC_STOP and toks[end].lower not in _TOPIC_AUX \
+                        and "," not in an.text[toks[end - 1].end:toks[end].start]:
+                    end += 1
+                out.append((k + 1, end))
+            break
+    trimmed = []
+    for i, j in out:
+        while i < j and toks[i].lower in _TOPIC_DROP:
+            i += 1
+        if 0 < j - i <= 7:
+            trimmed.append((i, j))
+    return trimmed
+
+
 def _topic(p: Pair, limit: int = 5) -> str:
+    """What both statements are about, as a phrase one can read aloud: the subject (or, for "X needs Y",
+    the object) of either statement that holds the most of their shared content words ("customer
+    interaction logs", "personalised offers for returning visitors"); else their shared words in A's order."""
+    best: tuple[int, str] | None = None
+    for an in (p.a, p.b):
+        for i, j in _noun_phrases(an):
+            shared = sum(1 for t in an.tokens[i:j] if t.norm in p.inter)
+            if shared and (best is None or shared > best[0]):
+                phrase = an.text[an.tokens[i].start:an.tokens[j - 1].end]
+                if phrase[:1].isupper() and phrase[1:2].islower():
+                    phrase = phrase[0].lower() + phrase[1:]  # sentence case, not an acronym or a name
+                best = (shared, phrase)
+    if best:
+        return best[1]
     words: list[str] = []
     seen: set[str] = set()
     for t in p.a.tokens:
@@ -472,8 +519,9 @@ def _priority(an: Analysis, meta: Mapping[str, str]) -> tuple[str, str, tuple[tu
         return "wont", an.text[s:e], ((s, e),)
     if pr in PRIORITY_RANK:
         return pr, f"{pr} have" if pr != "wont" else "won't have", ()
-    if an.modality == "must":
-        return "must", "must", ()
+    if an.modality in ("must", "should"):
+        # the wording rates it when no MoSCoW priority was set: "must" a must-have, "should" a should-have
+        return an.modality, f"{an.modality} have", ()
     return "", "", ()
 
 

@@ -147,3 +147,37 @@ def test_explanations_are_one_sentence_naming_both_sides_and_values(a, b):
     for value in v.values:
         assert value in v.explanation
     assert 0.0 < v.score <= 1.0
+
+
+def test_a_should_have_in_the_wording_meets_out_of_scope_as_a_priority_conflict():
+    v = classify(st("Returning visitors should see personalised offers based on their last three orders.",
+                    workstream="Marketing"),
+                 st("Personalised offers for returning visitors are out of scope for the first release.",
+                    workstream="Data"))
+    assert (v.label, v.kind) == ("conflict", "priority")
+    assert v.values == ("should have", "out of scope")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "topic"),
+    [
+        # the subject both statements share, in the statement's own words
+        ("Customer interaction logs must be retained for at least 24 months.",
+         "Customer interaction logs must be deleted within 90 days.", "customer interaction logs"),
+        # the subject of the other statement when it holds more of what they share
+        ("Returning visitors should see personalised offers based on their last three orders.",
+         "Personalised offers for returning visitors are out of scope for the first release.",
+         "personalised offers for returning visitors"),
+        # "X needs Y": what is needed, up to the relative clause
+        ("Marketing needs one customer profile that combines shop orders, newsletter activity and service tickets.",
+         "We need one customer profile that combines orders, newsletter activity and service tickets.",
+         "one customer profile"),
+        # an acronym keeps its capitals
+        ("The UAV shall send real-time speed information to the Pilot.",
+         "The UAV shall send real-time altitude information to the Pilot.", "UAV"),
+    ],
+)
+def test_explanations_name_the_subject_as_a_phrase_one_can_read_aloud(a, b, topic):
+    v = classify(st(a, workstream="IT"), st(b, workstream="Data"))
+    assert v.label != "neutral"
+    assert f" {topic}" in v.explanation, v.explanation
