@@ -176,7 +176,7 @@ _TOPIC_AUX = frozenset({"shall", "must", "should", "will", "may", "can", "could"
                         "was", "were", "be"})
 _TOPIC_NEEDS = frozenset({"need", "needs", "require", "requires", "want", "wants", "expect", "expects"})
 _TOPIC_STOP = frozenset({"that", "which", "who", "whose", "where", "when", "so", "because", "to", "unless", "if"})
-_TOPIC_DROP = frozenset({"the", "a", "an", "all", "every", "each", "any", "our", "their", "its"})
+_TOPIC_DROP = frozenset({"a", "an", "all", "every", "each", "any", "our", "their", "its"})  # "the UAV" keeps "the"
 
 
 def _noun_phrases(an: Analysis) -> list[tuple[int, int]]:
@@ -648,7 +648,10 @@ def _q(s: str, limit: int = 90) -> str:
 
 
 def explain(kind: str, label: str, p: Pair, values: tuple[str, str], extra: str,
-            meta_a: Mapping[str, str], meta_b: Mapping[str, str]) -> str:
+            meta_a: Mapping[str, str], meta_b: Mapping[str, str], *, tentative: bool = False) -> str:
+    """One sentence a PMO can read aloud. ``tentative``: the learned layer, not a rule, saw the contradiction
+    (one value replaced by another), so the sentence says what differs and leaves open that both may hold
+    ("cancel" / "book" appointments are two features, "speed" / "altitude" may be two readings)."""
     wa, wb = _who(meta_a, "Statement A"), _who(meta_b, "Statement B")
     if wa == wb:
         wa, wb = f"{wa} (first statement)", f"{wb} (second statement)"
@@ -670,6 +673,9 @@ def explain(kind: str, label: str, p: Pair, values: tuple[str, str], extra: str,
         return f"{wa} and {wb} define {_q(extra or topic)} differently: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
     if kind == "priority":
         return f"{wa} and {wb} rank {topic} incompatibly: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
+    if tentative:
+        return (f"{wa} and {wb} differ on {topic}: {_q(va)} ({wa}) versus {_q(vb)} ({wb}) — a conflict unless both "
+                "can hold.")
     return f"{wa} and {wb} make contradicting statements about {topic}: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
 
 
@@ -857,7 +863,7 @@ def _model_verdict(p: Pair, feats: dict[str, float], ta: str, tb: str, meta_a: M
         va, vb, sa, sb = _diff_values(p)
         kind = "other"
         return Verdict("conflict", kind, round(probs["conflict"], 3), "model",
-                       explain(kind, "conflict", p, (va, vb), "", meta_a, meta_b), (va, vb), sa, sb)
+                       explain(kind, "conflict", p, (va, vb), "", meta_a, meta_b, tentative=True), (va, vb), sa, sb)
     if probs["duplicate"] >= t_dup:
         kind = "duplicate" if p.dice >= 0.75 else "overlap"
         values = (ta, tb)

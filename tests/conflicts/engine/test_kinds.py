@@ -181,3 +181,16 @@ def test_explanations_name_the_subject_as_a_phrase_one_can_read_aloud(a, b, topi
     v = classify(st(a, workstream="IT"), st(b, workstream="Data"))
     assert v.label != "neutral"
     assert f" {topic}" in v.explanation, v.explanation
+
+
+def test_a_conflict_only_the_model_saw_is_explained_tentatively():
+    # one value replaced by another: a conflict in requirement data sets, yet both may hold in practice
+    v = classify(st("Patients must be able to cancel appointments online.", workstream="IT"),
+                 st("Patients must be able to book appointments online.", workstream="Marketing"))
+    assert (v.label, v.rule) == ("conflict", "model")
+    assert v.explanation == ("IT and Marketing differ on patients: “cancel” (IT) versus “book” (Marketing) — "
+                             "a conflict unless both can hold.")
+    # a rule that knows the values exclude each other says so outright
+    r = classify(st("The system shall increase the credit limit automatically.", workstream="IT"),
+                 st("The system shall decrease the credit limit automatically.", workstream="Data"))
+    assert r.rule == "opposite" and "contradicting statements about the system" in r.explanation
