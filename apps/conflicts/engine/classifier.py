@@ -176,6 +176,7 @@ _TOPIC_AUX = frozenset({"shall", "must", "should", "will", "may", "can", "could"
                         "was", "were", "be"})
 _TOPIC_NEEDS = frozenset({"need", "needs", "require", "requires", "want", "wants", "expect", "expects"})
 _TOPIC_STOP = frozenset({"that", "which", "who", "whose", "where", "when", "so", "because", "to", "unless", "if"})
+_TOPIC_OPENERS = frozenset({"if", "when", "whenever", "once", "after", "before", "while", "unless", "until", "upon"})
 _TOPIC_DROP = frozenset({"a", "an", "all", "every", "each", "any", "our", "their", "its"})  # "the UAV" keeps "the"
 
 
@@ -184,9 +185,15 @@ def _noun_phrases(an: Analysis) -> list[tuple[int, int]]:
     and, after a "needs / requires" verb, its object up to a relative clause or comma."""
     toks = an.tokens
     out: list[tuple[int, int]] = []
-    for k, t in enumerate(toks[:12]):
+    start = 0
+    if toks and toks[0].lower in _TOPIC_OPENERS:
+        # "If the report is selected, the system shall …": the subject comes after the condition
+        start = next((k + (toks[k].lower == "then") for k in range(1, len(toks))
+                      if toks[k].lower == "then" or "," in an.text[toks[k - 1].end:toks[k].start]), len(toks))
+    for k in range(start, min(len(toks), start + 12)):
+        t = toks[k]
         if t.lower in _TOPIC_AUX or t.lower in _TOPIC_NEEDS:
-            out.append((0, k))
+            out.append((start, k))
             if t.lower in _TOPIC_NEEDS:
                 end = k + 1
                 while end < len(toks) and toks[end].lower not in _TOPIC_STOP and toks[end].lower not in _TOPIC_AUX \
@@ -213,7 +220,8 @@ def _topic(p: Pair, limit: int = 5) -> str:
             shared = sum(1 for t in an.tokens[i:j] if t.norm in p.inter)
             if shared and (best is None or shared > best[0]):
                 phrase = an.text[an.tokens[i].start:an.tokens[j - 1].end]
-                if phrase[:1].isupper() and phrase[1:2].islower():
+                first = phrase.split(" ", 1)[0]
+                if first[:1].isupper() and first[1:].islower() and first.isalpha():
                     phrase = phrase[0].lower() + phrase[1:]  # sentence case, not an acronym or a name
                 best = (shared, phrase)
     if best:
@@ -594,13 +602,22 @@ def pair_features(p: Pair) -> dict[str, float]:
 
 
 _HEDGES = frozenset({"near", "nearly", "approximately", "approx", "roughly", "almost", "around", "about"})
+_STRICTNESS = frozenset({"strictly", "inclusive", "inclusively", "exclusive"})
+
+
+_OPERATOR_RE = re.compile(r"[<>]\s*=?|=")
 
 
 def _logic_change(p: Pair) -> bool:
     """A change of logic with every content word kept: "and" swapped for "or" ("land when the link is lost
-    and / or the battery is low": both conditions versus either), or a hedge added or dropped ("near
-    real-time" / "real-time")."""
-    if (p.low_a ^ p.low_b) & _HEDGES:
+    and / or the battery is low": both conditions versus either), a hedge or a strictness added or dropped
+    ("near real-time" / "real-time", "strictly less than" / "less than"), or a different comparison
+    operator ("T < LO" / "T > LO", "<= UO" / "< UO")."""
+    changed = {w for _tag, i1, i2, j1, j2 in p.ops for w in (*p.a.seq[i1:i2], *p.b.seq[j1:j2])}
+    if (changed | (p.low_a ^ p.low_b)) & (_HEDGES | _STRICTNESS):
+        return True
+    if [m.group().replace(" ", "") for m in _OPERATOR_RE.finditer(p.a.text)] != [
+            m.group().replace(" ", "") for m in _OPERATOR_RE.finditer(p.b.text)]:
         return True
     if ("and" in p.low_a and "or" in p.low_b) or ("or" in p.low_a and "and" in p.low_b):
         return True
@@ -687,13 +704,39 @@ def _diff_values(p: Pair) -> tuple[str, str, tuple[tuple[int, int], ...], tuple[
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
             continue
+        ta, tb = p.a.tokens, p.b.tokens
+        if tag in ("delete", "insert"):
+            # words only one side has: show them with the next shared word, and that word on the other side,
+            # so it reads "strictly less" versus "less" instead of "strictly" versus "(nothing)"
+            if i2 < len(ta) and j1 < len(tb):
+                i2, j2 = i2 + 1, j1 + 1
+            elif i1 > 0 and j1 > 0:
+                i1, j1 = i1 - 1, j1 - 1
         if i2 > i1:
-            spans_a.append((p.a.tokens[i1].start, p.a.tokens[i2 - 1].end))
+            spans_a.append((ta[i1].start, ta[i2 - 1].end))
         if j2 > j1:
-            spans_b.append((p.b.tokens[j1].start, p.b.tokens[j2 - 1].end))
+            spans_b.append((tb[j1].start, tb[j2 - 1].end))
+    if not spans_a and not spans_b:
+        # the words are the same, so the difference is in symbols ("T < LO" / "T > LO")
+        spans_a, spans_b = _symbol_spans(p.a.text, p.b.text)
     va = " … ".join(p.a.text[s:e] for s, e in spans_a[:2]) or "(nothing)"
     vb = " … ".join(p.b.text[s:e] for s, e in spans_b[:2]) or "(nothing)"
     return va, vb, tuple(spans_a), tuple(spans_b)
+
+
+def _symbol_spans(ta: str, tb: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The first differing stretch of characters, widened to the words around it on each side."""
+    sm = SequenceMatcher(None, ta, tb, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "equal":
+            return [_widen(ta, i1, i2)], [_widen(tb, j1, j2)]
+    return [], []
+
+
+def _widen(text: str, i: int, j: int) -> tuple[int, int]:
+    lo = text.rfind(" ", 0, max(0, i - 1)) + 1
+    hi = text.find(" ", j + 1)
+    return lo, (len(text) if hi < 0 else hi)
 
 
 # --------------------------------------------------------------------------------------------

@@ -194,3 +194,28 @@ def test_a_conflict_only_the_model_saw_is_explained_tentatively():
     r = classify(st("The system shall increase the credit limit automatically.", workstream="IT"),
                  st("The system shall decrease the credit limit automatically.", workstream="Data"))
     assert r.rule == "opposite" and "contradicting statements about the system" in r.explanation
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "values"),
+    [
+        # comparison operators are symbols, not words: a flipped one is still a change of logic
+        ("If T < LO or UO < T then the system shall raise the temperature alarm.",
+         "If T > LO or UO < T then the system shall raise the temperature alarm.", ("T < LO", "T > LO")),
+        # a strictness qualifier dropped, shown with the word it qualifies
+        ("If the value is strictly less than the lower limit, the system shall reject it.",
+         "If the value is less than the lower limit, the system shall reject it.", ("strictly less", "less")),
+    ],
+)
+def test_symbol_and_strictness_changes_are_not_the_same_content(a, b, values):
+    v = classify(st(a, workstream="IT"), st(b, workstream="Data"))
+    assert v.rule != "same_content"
+    assert v.label == "conflict"
+    assert v.values == values
+    assert "the system" in v.explanation  # the subject after the condition, not "if the value"
+
+
+def test_a_name_at_the_start_keeps_its_capitals_in_the_topic():
+    v = classify(st("Generate_Alarm_Data shall detect which of the two alarms are being requested.", workstream="IT"),
+                 st("Generate_Alarm_Data shall store which of the two alarms are being requested.", workstream="Data"))
+    assert "differ on Generate_Alarm_Data:" in v.explanation
