@@ -219,3 +219,13 @@ def test_a_name_at_the_start_keeps_its_capitals_in_the_topic():
     v = classify(st("Generate_Alarm_Data shall detect which of the two alarms are being requested.", workstream="IT"),
                  st("Generate_Alarm_Data shall store which of the two alarms are being requested.", workstream="Data"))
     assert "differ on Generate_Alarm_Data:" in v.explanation
+
+
+def test_dropping_an_alternative_narrows_the_requirement_but_adding_a_list_item_is_an_overlap():
+    narrowed = classify("When a request to turn on or off a heating unit is made, the system shall forward it.",
+                        "When a request to turn off a heating unit is made, the system shall forward it.")
+    assert narrowed.rule != "same_content"
+    assert narrowed.label == "conflict"
+    extended = classify("The CRM must store every customer contact and every consent change.",
+                        "The CRM must store every consent change.")
+    assert extended.label == "duplicate"  # a merge candidate, not a conflict
