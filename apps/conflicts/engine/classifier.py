@@ -24,7 +24,16 @@ from . import wordnet
 from .analysis import Analysis, analyse, norm_word
 from .boost import predict_logits
 from .choices import DEFAULT_CHOICE_SETS, ChoiceMatcher, ChoiceMention, ChoiceSet, matcher_for
-from .lexicon import NEG_PREFIXES, NUMBER_WORDS, OPPOSITES, OVERRIDE_CUES, PRIORITY_RANK, RESTRICTIVE, STOPWORDS
+from .lexicon import (
+    NEG_PREFIXES,
+    NEGATORS,
+    NUMBER_WORDS,
+    OPPOSITES,
+    OVERRIDE_CUES,
+    PRIORITY_RANK,
+    RESTRICTIVE,
+    STOPWORDS,
+)
 from .pairdiff import DIFF_FEATURES, diff_features
 from .quantities import UNITS, Quantity, relation
 from .statements import Statement
@@ -393,6 +402,8 @@ def rule_negation(p: Pair) -> RuleHit | None:
         return None
     if p.dice < 0.55 or len(p.da) + len(p.db) > 6:
         return None
+    if not prefixes and not may_vs_neg and _complementary_branches(p):
+        return None
     if prefixes:
         x, y = prefixes[0]
         xa = x if x in p.low_a else y
@@ -401,6 +412,40 @@ def rule_negation(p: Pair) -> RuleHit | None:
     va, sa = _modal_phrase(p.a)
     vb, sb = _modal_phrase(p.b)
     return ("negation", 0.9 if p.dice >= 0.7 else 0.75, (va or "(affirmative)", vb or "(affirmative)"), sa, sb, "")
+
+
+_CONDITION_OPENERS = frozenset({"if", "when", "whenever", "unless", "once", "after", "before", "while", "until"})
+_CONDITION_ENDS = frozenset({"then", "shall", "must", "should", "will"})
+
+
+def _split_condition(an: Analysis) -> tuple[int, frozenset[str]]:
+    """(negating words inside condition clauses — from "if / when …" to the comma, "then" or the modal —,
+    content words outside them)."""
+    inside = False
+    negations = 0
+    outside: set[str] = set()
+    prev_end = 0
+    for t in an.tokens:
+        if inside and (t.lower in _CONDITION_ENDS or "," in an.text[prev_end:t.start]):
+            inside = False
+        if t.lower in _CONDITION_OPENERS:
+            inside = True
+        elif inside and (t.lower in NEGATORS or t.lower.endswith("n't")):
+            negations += 1
+        elif not inside and t.norm in an.content:
+            outside.add(t.norm)
+        prev_end = t.end
+    return negations, frozenset(outside)
+
+
+def _complementary_branches(p: Pair) -> bool:
+    """The flipped "not" sits in a condition and the two statements then require different things: "when X is
+    not complete, warn" / "when X is complete, allow" are two branches of one rule, not a yes and a no to the
+    same thing. With the same consequence ("when X is not complete, allow" / "when X is complete, allow") the
+    condition itself is contested, and that stays a negation conflict."""
+    neg_a, out_a = _split_condition(p.a)
+    neg_b, out_b = _split_condition(p.b)
+    return (neg_a + neg_b) % 2 == 1 and out_a != out_b
 
 
 def rule_scope(p: Pair) -> RuleHit | None:

@@ -229,3 +229,13 @@ def test_dropping_an_alternative_narrows_the_requirement_but_adding_a_list_item_
     extended = classify("The CRM must store every customer contact and every consent change.",
                         "The CRM must store every consent change.")
     assert extended.label == "duplicate"  # a merge candidate, not a conflict
+
+
+def test_a_negated_condition_with_another_consequence_is_a_second_branch_not_a_conflict():
+    branches = classify(
+        "When the evidence specification is not regarded as complete, the platform shall warn the assessor.",
+        "When the evidence specification is regarded as complete, the platform shall lock the evidence item.")
+    assert branches.rule != "negation"
+    contested = classify("When the user is not logged in, the portal shall show the price list.",
+                         "When the user is logged in, the portal shall show the price list.")
+    assert (contested.label, contested.kind) == ("conflict", "negation")
