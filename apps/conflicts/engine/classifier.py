@@ -882,7 +882,29 @@ def classify(
         # within a scanned collection a generic conflict must be one local edit of a closely related
         # statement; anything looser is left to the specific rules above
         return Verdict("neutral", "", round(1 - verdict.score, 3), "model+context", "")
+    if context_similarity is not None and verdict.label == "conflict" and _two_capabilities(p):
+        # a specification lists what users can do one capability at a time ("define / modify / drop
+        # nodes", "import / export evidence"): another action on the same thing is another feature
+        return Verdict("neutral", "", round(1 - verdict.score, 3), "model+context", "")
     return verdict
+
+
+_CAPABILITY_RE = re.compile(r"\b(?:ability|able|allow|allows|enable|enables|let|lets|can|possible)\b", re.IGNORECASE)
+
+
+def _two_capabilities(p: Pair) -> bool:
+    """Both statements grant a capability and the one edit swaps its verb for an unrelated verb."""
+    if len(p.ops) != 1 or p.ops[0][0] != "replace":
+        return False
+    if not (_CAPABILITY_RE.search(p.a.text) and _CAPABILITY_RE.search(p.b.text)):
+        return False
+    _tag, i1, i2, j1, j2 = p.ops[0]
+    xs = [w for w in p.a.seq[i1:i2] if w not in STOPWORDS]
+    ys = [w for w in p.b.seq[j1:j2] if w not in STOPWORDS]
+    if len(xs) != 1 or len(ys) != 1:
+        return False
+    x, y = xs[0], ys[0]
+    return bool(wordnet.lemmas(x, "v")) and bool(wordnet.lemmas(y, "v")) and wordnet.relation(x, y) in ("", "sibling")
 
 
 OTHER_MIN_CONTEXT = 0.65

@@ -78,3 +78,20 @@ def test_parallel_scan_equals_serial_scan():
     finally:
         detect.PARALLEL_MIN = old
     assert [(f.a.key, f.b.key, f.verdict) for f in serial] == [(f.a.key, f.b.key, f.verdict) for f in parallel]
+
+
+def test_in_a_scan_another_action_on_the_same_thing_is_another_capability_not_a_conflict():
+    texts = [
+        "The platform shall provide users with the ability to define intermediate nodes in the tree view.",
+        "The platform shall provide users with the ability to drop intermediate nodes in the tree view.",
+        "Patients must be able to cancel appointments online.",
+        "Patients must be able to book appointments online.",
+        "The platform shall provide users with the ability to increase the retention period of evidence items.",
+        "The platform shall provide users with the ability to decrease the retention period of evidence items.",
+    ]
+    statements = [Statement(str(i), t, 0, len(t)) for i, t in enumerate(texts)]
+    found = {(f.a.key, f.b.key): f.verdict for f in scan(statements, workers=1)}
+    assert found.get(("0", "1")) is None or found[("0", "1")].label != "conflict"
+    assert found.get(("2", "3")) is None or found[("2", "3")].label != "conflict"
+    # antonyms are still a conflict: the opposite rule decides those, not the model
+    assert found[("4", "5")].label == "conflict"
