@@ -10,6 +10,7 @@ each) in bulk, then times, through the real service and task code path:
 """
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from typing import TextIO
@@ -102,11 +103,15 @@ def bench_db(*, n_inputs: int, runs: int, out: TextIO, full_scan: bool = False) 
     if full_scan:
         # The whole engagement through the same task code a worker runs: batches, upserts, progress.
         run = DetectionRun.objects.create(engagement=engagement, scope=DetectionRun.Scope.FULL)
+        processes = detection._scan_workers(corpus.current_statements(engagement_id=engagement.pk).count())
         t = time.perf_counter()
         detection.detection_run_execute(run_id=run.pk)
         seconds = time.perf_counter() - t
         run.refresh_from_db()
+        load = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
         out.write(f"  full scan through Django: {seconds:.1f} s, status {run.status}, {run.done}/{run.total} "
-                  f"statements, {run.findings_new} new findings\n")
+                  f"statements, {run.findings_new} new findings; classified by "
+                  f"{f'{processes} forked processes' if processes > 1 else 'the scanning process'} "
+                  f"(load average {load})\n")
         result["full_scan_s"] = seconds
     return result

@@ -9,7 +9,7 @@ from apps.audit.models import AuditEvent
 from apps.conflicts import services
 from apps.conflicts.engine import scan
 from apps.conflicts.models import DetectionRun, Finding, RevisionStatement
-from apps.conflicts.services import corpus, detection
+from apps.conflicts.services import corpus, detection, finding_inserts
 from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.inputs.services import input_revise, input_update_details, input_withdraw
 from apps.notifications.models import Notification
@@ -401,3 +401,20 @@ def test_choice_sets_need_two_distinct_options_and_a_unique_name(engagement, pmo
                                                                             ["Azure"]]
     services.choice_set_delete(choice_set=cs, actor=pmo)
     assert AuditEvent.objects.filter(action__startswith="conflicts.choice_set.").count() == 2
+
+
+def test_writing_finding_rows_inserts_each_pair_once_and_returns_the_ids_of_the_new_ones(retention_conflict):
+    from django.db import transaction
+
+    base = {f.attname: getattr(retention_conflict, f.attname) for f in finding_inserts.insert_fields()}
+    rows = [{**base, "fingerprint": f"{n:064x}", "pair_key": f"{n:064d}", "score": n / 10,
+             "values": [f"v{n}", "w"], "highlights": {"a": [[0, n]], "b": []}} for n in range(1, 4)]
+    with transaction.atomic():
+        first = finding_inserts.insert_new(rows[:2])
+        again = finding_inserts.insert_new(rows)  # the same transaction: twice, overlapping
+    assert set(first) == {rows[0]["pair_key"], rows[1]["pair_key"]} and set(again) == {rows[2]["pair_key"]}
+    stored = Finding.objects.get(pk=again[rows[2]["pair_key"]])
+    assert (stored.score, stored.values, stored.highlights, stored.status, stored.dismissed_reason) == (
+        0.3, ["v3", "w"], {"a": [[0, 3]], "b": []}, "open", "")
+    assert stored.created_at is not None and stored.updated_at is not None
+    assert Finding.objects.count() == 4

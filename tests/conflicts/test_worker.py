@@ -10,7 +10,9 @@ How the worker is set up:
   the test uses `transactional_db`, so the worker sees what the test commits;
 - this process sends tasks to Redis too: `task_always_eager` is switched off for the test;
 - CONCORD_SCAN_BATCH_SIZE / CONCORD_SCAN_BATCH_SLEEP (read by the scan, test-only knobs) make the
-  full scan commit small batches slowly enough to kill the worker in the middle.
+  full scan commit small batches slowly enough to kill the worker in the middle;
+- CONCORD_SCAN_WORKERS / CONCORD_SCAN_PARALLEL_MIN make the scan fork its classifying helpers even
+  for this small corpus: forking from the prefork pool's (daemonic) child is what production does.
 
 Recovery after the kill: the scan task is acks_late + reject_on_worker_lost, so the message stays
 unacknowledged in Redis; Redis would hand it out again only after the visibility timeout (1 h). A
@@ -147,7 +149,8 @@ def test_a_worker_killed_mid_scan_and_restarted_ends_with_exactly_the_undisturbe
         broker, workers, engagement, pmo):
     _seed_inputs(engagement=engagement, author=pmo, bodies=_bodies(60))
     total = corpus.current_statements(engagement_id=engagement.pk).count()
-    slow = {"CONCORD_SCAN_BATCH_SIZE": "8", "CONCORD_SCAN_BATCH_SLEEP": "0.3"}
+    slow = {"CONCORD_SCAN_BATCH_SIZE": "8", "CONCORD_SCAN_BATCH_SLEEP": "0.3", "CONCORD_SCAN_WORKERS": "2",
+            "CONCORD_SCAN_PARALLEL_MIN": "0"}
     first = workers("scan-a", **slow)
 
     run = detection_run_start(engagement=engagement, actor=pmo)  # committed; the task goes to Redis
@@ -166,6 +169,8 @@ def test_a_worker_killed_mid_scan_and_restarted_ends_with_exactly_the_undisturbe
     assert run.status == "succeeded", (run.errors, second.output())
     assert run.done == run.total == total
     assert "re-enqueued unfinished detection run" in second.output()
+    assert f"detection run {run.pk}: {total} statements" in second.output()
+    assert "candidate lists by 2 helpers" in second.output()  # classified by processes the pool child forked
     disturbed = list(Finding.objects.filter(engagement=engagement).values_list("fingerprint", flat=True))
     assert disturbed and len(disturbed) == len(set(disturbed)) == run.findings_new
 

@@ -8,15 +8,22 @@ Loss-free and duplicate-free by construction:
   worker killed half-way leaves exactly the batches it finished; the redelivered task rebuilds the
   same index from the same data and resumes at `done`;
 - which pairs a scan classifies, and with which context score, does not depend on where it
-  resumed (see `_ScanPlan`), so the resumed run ends with the same findings as an undisturbed one.
+  resumed (see `_ScanPlan`), so the resumed run ends with the same findings as an undisturbed one;
+- a large scan is classified by processes the worker forks (one per CPU), but only the worker writes,
+  batch by batch in statement order: the same rows, progress and resumption as a scan in one process.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import queue
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from multiprocessing.connection import Connection
 from typing import Any
 
 from django.conf import settings
@@ -27,8 +34,9 @@ from django.utils import timezone
 
 from apps.accounts.models import Membership, Role, User
 from apps.audit.services import audit_log
-from apps.conflicts.engine import Statement, StatementIndex, Verdict, classify
+from apps.conflicts.engine import Statement, StatementIndex, Verdict, classify, wordnet
 from apps.conflicts.engine import detect as engine_detect
+from apps.conflicts.engine.classifier import load_model
 from apps.core.errors import ApplicationError
 from apps.core.hashing import canonical_json, sha256_text
 from apps.engagements.models import Engagement, Workstream
@@ -36,7 +44,8 @@ from apps.engagements.services import require_pmo
 from apps.inputs.models import Input, InputRevision
 
 from ..models import DetectionRun, Finding, RevisionStatement
-from . import corpus
+from . import corpus, forked
+from .finding_inserts import chunks, insert_new
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +122,16 @@ def finding_fields(*, engagement_id: int, a: Statement, b: Statement, verdict: V
 
 @dataclass
 class _BatchResult:
-    new: list[Finding]
+    created: list[dict[str, Any]]  # Finding columns (with "id") of the rows inserted as open findings
+    reopened: list[Finding]
     seen: int
+
+    @property
+    def new_ids(self) -> list[int]:
+        return [row["id"] for row in self.created] + [f.pk for f in self.reopened]
+
+    def new_findings(self) -> list[Finding]:
+        return [Finding(**row) for row in self.created] + self.reopened
 
 
 def _upsert(*, run: DetectionRun, detections: Sequence[dict[str, Any]]) -> _BatchResult:
@@ -127,46 +144,53 @@ def _upsert(*, run: DetectionRun, detections: Sequence[dict[str, Any]]) -> _Batc
     for fields in detections:
         by_key.setdefault(fields["pair_key"], fields)
     if not by_key:
-        return _BatchResult([], 0)
-    existing = {f.pair_key: f for f in Finding.objects.filter(pair_key__in=list(by_key))}
-    fresh = [Finding(**fields, run=run) for key, fields in by_key.items() if key not in existing]
+        return _BatchResult([], [], 0)
+    status_of: dict[str, str] = {}
+    for part in chunks(list(by_key)):
+        status_of.update(Finding.objects.filter(pair_key__in=part).values_list("pair_key", "status"))
+    fresh = [{**fields, "run_id": run.pk} for key, fields in by_key.items() if key not in status_of]
     _carry_dismissals(fresh)
-    Finding.objects.bulk_create(fresh, ignore_conflicts=True)
-    created = list(Finding.objects.filter(pair_key__in=[f.pair_key for f in fresh if f.status == Finding.Status.OPEN],
-                                          run=run))
+    inserted = insert_new(fresh)
+    created = []
+    for row in fresh:
+        pk = inserted.get(row["pair_key"])
+        if pk is not None and row.get("status", Finding.Status.OPEN) == Finding.Status.OPEN:
+            row["id"] = pk
+            created.append(row)
     now = timezone.now()
     reopened = []
-    for key, finding in existing.items():
-        if finding.status != Finding.Status.SUPERSEDED:
-            continue
-        for name, value in by_key[key].items():
-            setattr(finding, name, value)
-        finding.status, finding.status_changed_at, finding.run = Finding.Status.OPEN, now, run
-        finding.save()
-        reopened.append(finding)
+    superseded = [key for key, status in status_of.items() if status == Finding.Status.SUPERSEDED]
+    for part in chunks(superseded):
+        for finding in Finding.objects.filter(pair_key__in=part, status=Finding.Status.SUPERSEDED):
+            for name, value in by_key[finding.pair_key].items():
+                setattr(finding, name, value)
+            finding.status, finding.status_changed_at, finding.run = Finding.Status.OPEN, now, run
+            finding.save()
+            reopened.append(finding)
     seen = len(by_key) - len(created) - len(reopened)
-    return _BatchResult(created + reopened, seen)
+    return _BatchResult(created, reopened, seen)
 
 
-def _carry_dismissals(fresh: Sequence[Finding]) -> None:
+def _carry_dismissals(fresh: Sequence[dict[str, Any]]) -> None:
     """A pair dismissed as a false positive stays dismissed when a later revision of either input
     leaves both statements word for word the same (its fingerprint changed, the false positive did not)."""
     if not fresh:
         return
-    inputs = {f.input_a_id for f in fresh} | {f.input_b_id for f in fresh}
-    dismissed = {
-        (d.input_a_id, d.input_b_id, d.statement_a, d.statement_b): d
-        for d in Finding.objects.filter(status=Finding.Status.DISMISSED, input_a_id__in=inputs, input_b_id__in=inputs)
-        .only("pk", "input_a_id", "input_b_id", "statement_a", "statement_b", "dismissed_reason")
-    }
+    inputs = {f["input_a_id"] for f in fresh} | {f["input_b_id"] for f in fresh}
+    dismissed = {}
+    for part in chunks(sorted(inputs)):
+        for d in (Finding.objects.filter(status=Finding.Status.DISMISSED, input_a_id__in=part)
+                  .only("pk", "input_a_id", "input_b_id", "statement_a", "statement_b", "dismissed_reason")):
+            if d.input_b_id in inputs:
+                dismissed[(d.input_a_id, d.input_b_id, d.statement_a, d.statement_b)] = d
     if not dismissed:
         return
     now = timezone.now()
     for f in fresh:
-        earlier = dismissed.get((f.input_a_id, f.input_b_id, f.statement_a, f.statement_b))
+        earlier = dismissed.get((f["input_a_id"], f["input_b_id"], f["statement_a"], f["statement_b"]))
         if earlier is not None:
-            f.status, f.status_changed_at = Finding.Status.DISMISSED, now
-            f.dismissed_reason = f"Same statements as F-{earlier.pk}, dismissed: {earlier.dismissed_reason}"[:2000]
+            f["status"], f["status_changed_at"] = Finding.Status.DISMISSED, now
+            f["dismissed_reason"] = f"Same statements as F-{earlier.pk}, dismissed: {earlier.dismissed_reason}"[:2000]
 
 
 def _finding_url(finding: Finding) -> str:
@@ -237,19 +261,20 @@ def _commit_batch(*, run_id: int, expected_done: int, new_done: int, detections:
         return False
     result = _upsert(run=run, detections=detections)
     run.done = new_done
-    run.findings_new += len(result.new)
+    new_ids = result.new_ids
+    run.findings_new += len(new_ids)
     run.findings_seen += result.seen
     if errors:
         run.errors = (list(run.errors) + list(errors))[:MAX_ERRORS]
     if finish:
         _mark_finished(run)
     run.save()
-    if result.new:
+    if new_ids:
         audit_log(actor=None, action="conflicts.findings.detected", target=run, engagement=run.engagement_id,
-                  changes={"findings": [f"F-{f.pk}" for f in result.new], "count": len(result.new),
+                  changes={"findings": [f"F-{pk}" for pk in new_ids], "count": len(new_ids),
                            "statements_done": new_done})
         if notify_each:
-            _notify_each(result.new, engagement_id=run.engagement_id)
+            _notify_each(result.new_findings(), engagement_id=run.engagement_id)
     return True
 
 
@@ -338,14 +363,19 @@ class _ScanPlan:
         self._memo: dict[int, dict[int, float]] = {}
 
     def candidates(self, i: int) -> dict[int, float]:
-        if i not in self._memo:
-            out: dict[int, float] = {}
+        got = self._memo.get(i)
+        if got is None:
+            got = {}
             for cand, score in self.index.candidates(self.statements[i], limit=self.limit):
                 j = self.order.get(cand.key)
                 if j is not None and j != i and score >= self.min_score:
-                    out.setdefault(j, score)
-            self._memo[i] = out
-        return self._memo[i]
+                    got.setdefault(j, score)
+            self._memo[i] = got
+        return got
+
+    def learn(self, lists: dict[int, dict[int, float]]) -> None:
+        """Candidate lists computed elsewhere (a forked helper) from the same index."""
+        self._memo.update(lists)
 
     def pairs_of(self, i: int) -> list[tuple[int, int, float]]:
         out = []
@@ -355,6 +385,154 @@ class _ScanPlan:
             elif i not in self.candidates(j):
                 out.append((j, i, score))
         return out
+
+
+# A statement's share of a batch: (statement position, Finding columns of its findings, its errors).
+_Part = list[tuple[int, list[dict[str, Any]], list[str]]]
+# What a scan commits at a time: (statements done after this batch, Finding columns, errors).
+_Batch = tuple[int, list[dict[str, Any]], list[str]]
+
+
+@dataclass
+class _ScanWork:
+    """What a full scan classifies; forked helpers inherit it as it is (copy-on-write)."""
+
+    engagement_id: int
+    statements: Sequence[Statement]
+    plan: _ScanPlan
+    choice_sets: tuple[Any, ...]
+    exclude: Callable[[Statement, Statement], bool]
+
+    def statement(self, i: int) -> tuple[list[dict[str, Any]], list[str]]:
+        """The findings and errors of the pairs statement i decides (see `_ScanPlan`)."""
+        detections: list[dict[str, Any]] = []
+        errors: list[str] = []
+        for lo, hi, score in self.plan.pairs_of(i):
+            a, b = self.statements[lo], self.statements[hi]
+            if self.exclude(a, b):
+                continue
+            try:
+                verdict = classify(a, b, choice_sets=self.choice_sets, context_similarity=score)
+            except Exception as exc:  # noqa: BLE001 - one bad pair must not sink the scan
+                logger.exception("classify failed for %s / %s", a.key, b.key)
+                errors.append(f"{a.key}/{b.key}: {type(exc).__name__}: {exc}"[:300])
+                continue
+            if verdict.label != "neutral":
+                detections.append(finding_fields(engagement_id=self.engagement_id, a=a, b=b, verdict=verdict))
+        return detections, errors
+
+    def part(self, start: int, end: int, k: int = 0, parts: int = 1) -> _Part:
+        """Statements start..end-1 that are ≡ k (mod parts), those with findings or errors."""
+        out: _Part = []
+        for i in range(start + (k - start) % parts, end, parts):
+            detections, errors = self.statement(i)
+            if detections or errors:
+                out.append((i, detections, errors))
+        return out
+
+
+def _merge(parts: Sequence[_Part]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Helpers' shares of one batch in statement order: the same rows, in the same order, as one process."""
+    rows = sorted((row for part in parts for row in part), key=lambda row: row[0])
+    return [d for _, ds, _ in rows for d in ds], [e for _, _, es in rows for e in es]
+
+
+def _serial_batches(work: _ScanWork, start: int, batch: int) -> Iterator[_Batch]:
+    n = len(work.statements)
+    for s in range(start, n, batch):
+        end = min(n, s + batch)
+        yield end, *_merge([work.part(s, end)])
+
+
+# --- classifying in forked helper processes (plumbing in forked.py) ------------------------------------
+
+
+def _scan_workers(remaining: int) -> int:
+    """Processes to classify `remaining` statements with: 1 (this one) or that many forked helpers."""
+    if not hasattr(os, "fork") or remaining < int(_setting("CONFLICTS_SCAN_PARALLEL_MIN", 1000)):
+        return 1
+    wanted = int(_setting("CONFLICTS_SCAN_WORKERS", 0)) or forked.cpus()
+    return max(1, min(wanted, remaining))
+
+
+def _prepare_fork() -> None:
+    """Load what the engine loads lazily once here, so every helper shares it instead of loading its own."""
+    wordnet.available()
+    load_model()
+
+
+def _plan_in_parallel(work: _ScanWork, start: int, count: int) -> None:
+    """The candidate lists of statements start.. computed by `count` helpers; each helper of the
+    classifying phase then inherits all of them instead of recomputing its neighbours' lists."""
+    n = len(work.statements)
+
+    def job(k: int, conn: Connection) -> None:  # pragma: no cover - runs in a helper
+        conn.send({i: work.plan.candidates(i) for i in range(start + (k - start) % count, n, count)})
+
+    try:
+        helpers = forked.fork_helpers(count, job)
+    except OSError:
+        logger.warning("could not fork detection scan helpers; candidate lists are computed as needed",
+                       exc_info=True)
+        return
+    try:
+        for h in helpers:
+            work.plan.learn(h.conn.recv())
+    except (EOFError, OSError):
+        logger.warning("a detection scan helper ended early; the remaining candidate lists are computed "
+                       "as needed")
+    finally:
+        forked.stop(helpers)
+
+
+def _parallel_batches(work: _ScanWork, start: int, batch: int, count: int) -> Iterator[_Batch]:
+    """The same batches as `_serial_batches`, classified by `count` helpers that run ahead of the commits."""
+    n = len(work.statements)
+
+    def job(k: int, conn: Connection) -> None:  # pragma: no cover - runs in a helper
+        for s in range(start, n, batch):
+            conn.send((s, work.part(s, min(n, s + batch), k, count)))
+        conn.send(None)
+
+    try:
+        helpers = forked.fork_helpers(count, job)
+    except OSError:
+        logger.warning("could not fork detection scan helpers; scanning in this process", exc_info=True)
+        yield from _serial_batches(work, start, batch)
+        return
+    queues: list[queue.SimpleQueue] = []
+    s = start
+    try:
+        for h in helpers:
+            q: queue.SimpleQueue = queue.SimpleQueue()
+            h.thread = threading.Thread(target=forked.drain, args=(h.conn, q), daemon=True,
+                                        name=f"scan-helper-{h.pid}")
+            try:
+                h.thread.start()
+            except RuntimeError as exc:  # no thread to be had
+                h.thread = None
+                raise forked.HelperLost from exc
+            queues.append(q)
+        while s < n:
+            parts = []
+            for q in queues:
+                msg = q.get()
+                if not (isinstance(msg, tuple) and len(msg) == 2 and msg[0] == s):
+                    raise forked.HelperLost
+                parts.append(msg[1])
+            end = min(n, s + batch)
+            yield end, *_merge(parts)
+            s = end
+    except forked.HelperLost:
+        logger.warning("a detection scan helper ended early; finishing the scan in this process from "
+                       "statement %s", s)
+        forked.stop(helpers)
+        helpers = []
+        yield from _serial_batches(work, s, batch)
+    finally:
+        forked.stop(helpers)
+
+
 
 
 def _execute_scan(run_id: int) -> None:
@@ -373,36 +551,36 @@ def _execute_scan(run_id: int) -> None:
             locked.snapshot, locked.done, locked.total = snapshot, 0, len(rows)
             locked.save(update_fields=["snapshot", "done", "total", "updated_at"])
         done = locked.done
+    started = time.perf_counter()
     statements = [corpus.engine_statement(r) for r in rows]
     index = StatementIndex(choice_sets=choice_sets)
     index.add(statements)
     DetectionRun.objects.filter(pk=run_id).update(phase="checking", updated_at=timezone.now())
-    plan = _ScanPlan(statements, index)
-    exclude = corpus.exclusion()
+    work = _ScanWork(engagement_id, statements, _ScanPlan(statements, index), choice_sets, corpus.exclusion())
     batch, pause = _batch_size(), _batch_sleep()
-    while done < len(statements):
-        end = min(len(statements), done + batch)
-        detections, errors = [], []
-        for i in range(done, end):
-            for lo, hi, score in plan.pairs_of(i):
-                a, b = statements[lo], statements[hi]
-                if exclude(a, b):
-                    continue
-                try:
-                    verdict = classify(a, b, choice_sets=choice_sets, context_similarity=score)
-                except Exception as exc:  # noqa: BLE001 - one bad pair must not sink the scan
-                    logger.exception("classify failed for %s / %s", a.key, b.key)
-                    errors.append(f"{a.key}/{b.key}: {type(exc).__name__}: {exc}"[:300])
-                    continue
-                if verdict.label != "neutral":
-                    detections.append(finding_fields(engagement_id=engagement_id, a=a, b=b, verdict=verdict))
-        if pause:
-            time.sleep(pause)
-        if not _commit_batch(run_id=run_id, expected_done=done, new_done=end, detections=detections, errors=errors):
-            logger.info("detection run %s is being executed elsewhere; stopping this copy", run_id)
-            return
-        done = end
+    helpers = _scan_workers(len(statements) - done)
+    indexed = planned = time.perf_counter()
+    if helpers > 1:
+        _prepare_fork()
+        _plan_in_parallel(work, done, helpers)
+        planned = time.perf_counter()
+        batches = _parallel_batches(work, done, batch, helpers)
+    else:
+        batches = _serial_batches(work, done, batch)
+    with contextlib.closing(batches):
+        for end, detections, errors in batches:
+            if pause:
+                time.sleep(pause)
+            if not _commit_batch(run_id=run_id, expected_done=done, new_done=end, detections=detections,
+                                 errors=errors):
+                logger.info("detection run %s is being executed elsewhere; stopping this copy", run_id)
+                return
+            done = end
     _finish_scan(run_id)
+    logger.info("detection run %s: %d statements indexed in %.1f s, %s, classified and written in %.1f s",
+                run_id, len(statements), indexed - started,
+                f"candidate lists by {helpers} helpers in {planned - indexed:.1f} s" if helpers > 1 else "serial",
+                time.perf_counter() - planned)
 
 
 @transaction.atomic
