@@ -185,7 +185,8 @@ _TOPIC_AUX = frozenset({"shall", "must", "should", "will", "may", "can", "could"
                         "was", "were", "be"})
 _TOPIC_NEEDS = frozenset({"need", "needs", "require", "requires", "want", "wants", "expect", "expects"})
 _TOPIC_STOP = frozenset({"that", "which", "who", "whose", "where", "when", "so", "because", "to", "unless", "if"})
-_TOPIC_OPENERS = frozenset({"if", "when", "whenever", "once", "after", "before", "while", "unless", "until", "upon"})
+_CONDITION_OPENERS = frozenset({"if", "when", "whenever", "unless", "once", "after", "before", "while", "until"})
+_TOPIC_OPENERS = _CONDITION_OPENERS | {"upon"}  # "Upon X, the system shall …" names its subject later
 _TOPIC_DROP = frozenset({"a", "an", "all", "every", "each", "any", "our", "their", "its"})  # "the UAV" keeps "the"
 
 
@@ -414,7 +415,6 @@ def rule_negation(p: Pair) -> RuleHit | None:
     return ("negation", 0.9 if p.dice >= 0.7 else 0.75, (va or "(affirmative)", vb or "(affirmative)"), sa, sb, "")
 
 
-_CONDITION_OPENERS = frozenset({"if", "when", "whenever", "unless", "once", "after", "before", "while", "until"})
 _CONDITION_ENDS = frozenset({"then", "shall", "must", "should", "will"})
 
 

@@ -34,8 +34,7 @@ _FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 MAX_SENSES = 3  # senses of a word that count, most frequent first
 # pointers kept from each synset: antonym, hypernym (also instance), similar-to, also-see,
 # derivationally related form, pertainym / derived-from-adjective
-_KEPT = {"!": "ant", "@": "hyper", "@i": "hyper", "&": "sim", "^": "also", "+": "deriv", "\\": "pert",
-         "=": "attr"}
+_KEPT = {"!": "ant", "@": "hyper", "@i": "hyper", "&": "sim", "^": "also", "+": "deriv", "\\": "pert"}
 _lock = threading.Lock()
 _db: _WordNet | None = None
 _missing = False
@@ -170,30 +169,24 @@ def senses(word: str) -> tuple[tuple[str, int], ...]:
 
 
 @lru_cache(maxsize=4096)
-def synset(pos: str, offset: int) -> tuple[frozenset[str], tuple[tuple[str, str, int, int, int], ...]]:
-    """(lemmas, pointers) of one synset; a pointer is (kind, pos, offset, source word no, target word no).
+def synset(pos: str, offset: int) -> tuple[tuple[str, str, int], ...]:
+    """The kept pointers of one synset, each (kind, part of speech, offset).
 
     Only a small cache: the per-word results below keep what the relations need, and holding every parsed
     synset of a large scan would cost hundreds of MB per worker."""
     db = _load()
-    if db is None:
-        return frozenset(), ()
-    line = db.data[pos].line(offset)
+    line = db.data[pos].line(offset) if db is not None else None
     if line is None:
-        return frozenset(), ()
+        return ()
     parts = line.split(b" | ")[0].split()
-    w_cnt = int(parts[3], 16)
-    words = frozenset(parts[4 + 2 * i].decode().lower().split("(")[0] for i in range(w_cnt))
-    k = 4 + 2 * w_cnt
-    p_cnt = int(parts[k])
+    k = 4 + 2 * int(parts[3], 16)  # after the synset's words
     ptrs = []
-    for i in range(p_cnt):
-        sym, off, ppos, st = parts[k + 1 + 4 * i: k + 5 + 4 * i]
+    for i in range(int(parts[k])):
+        sym, off, ppos, _words = parts[k + 1 + 4 * i: k + 5 + 4 * i]
         kind = _KEPT.get(sym.decode())
         if kind:
-            p = ppos.decode()
-            ptrs.append((kind, "a" if p == "s" else p, int(off), int(st[:2], 16), int(st[2:], 16)))
-    return words, tuple(ptrs)
+            ptrs.append((kind, ppos.decode(), int(off)))
+    return tuple(ptrs)
 
 
 _POS_INDEX = {"n": 0, "v": 1, "a": 2, "s": 2, "r": 3}
@@ -214,8 +207,7 @@ def _neighbourhood(word: str) -> tuple[frozenset, frozenset, frozenset, frozense
     hyper: set = set()
     for pos, off in senses(word):
         own.add(_key(pos, off))
-        _, ptrs = synset(pos, off)
-        for kind, ppos, poff, _src, _dst in ptrs:
+        for kind, ppos, poff in synset(pos, off):
             target = _key(ppos, poff)
             if kind == "ant":
                 anti.add(target)
