@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .lexicon import KEEP_VERBS, NUMBER_WORDS, REMOVE_VERBS
+from .lexicon import KEEP_VERBS, NUMBER_WORDS, REMOVE_VERBS, STOPWORDS
 
 INF = math.inf
 
@@ -89,8 +89,8 @@ QUANTITY_RE = re.compile(
     rf"(?P<cur>[$€£])?\s?(?<![\w.,])(?P<num>{_NUM}|(?:{_WORDNUM})\b)"
     rf"(?:\s?(?:-|to|and)\s?(?P<num2>{_NUM}))?"
     rf"(?:\s?(?P<mult>k|thousand|million|millions|mn|bn|billion)\b)?"
-    r"\s?-?\s?(?P<unit>%|°|[a-zA-Z][a-zA-Z/\-]*)?"
-    r"(?P<suffix>\s+(?:or (?:more|less|fewer|higher|lower|longer|shorter|above|below|faster)|"
+    r"\s?-?\s?(?P<unit>%|°|(?!(?:or|and|at|to)\b)[a-zA-Z][a-zA-Z/\-]*)?"
+    r"(?P<suffix>\s*(?:or (?:more|less|fewer|higher|lower|longer|shorter|above|below|faster)|"
     r"and (?:above|up|over|below)|"
     r"at (?:the )?(?:least|most)|minimum|maximum))?",
     re.IGNORECASE,
@@ -192,10 +192,15 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         if is_wordnum and not dim and (
                 not unit_tok or num_s.lower() in {"one", "half"} and unit_tok in {"of", "or", "and"}):
             continue
+        # "from 0 to maximum speed": a function word after the number names no counted thing
+        suffix = m.group("suffix")
+        if not dim and unit_tok in STOPWORDS:
+            unit_tok, suffix = "", None
         if not dim:
             if unit_tok and unit_tok.isalpha():
                 nxt = re.findall(r"[A-Za-z]+", text[m.start("unit"):m.start("unit") + 40])[:2]
-                nouns = [w.lower().rstrip("s") if len(w) > 3 else w.lower() for w in nxt]
+                nouns = [w.lower().rstrip("s") if len(w) > 3 else w.lower() for w in nxt
+                         if w.lower() not in STOPWORDS or w is nxt[0]]
                 dim = "count:" + "+".join(nouns)
             elif re.fullmatch(r"(19|20)\d\d", num_s):
                 dim = "year"
@@ -213,7 +218,7 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         if per_match and dim.startswith("count"):
             dim = f"rate:{dim[6:]}"
             value /= _PER.get(per_match.group(1).lower(), 1.0)
-        kind = _classify_cmp(m.group("cmp"), m.group("suffix"))
+        kind = _classify_cmp(m.group("cmp"), suffix)
         # "at least 100 m by day and 25 m at night": the comparator carries over a conjunction
         if kind == "exact" and not m.group("cmp") and out and out[-1].dim == dim and out[-1].direction in (
                 "lower", "upper") and re.fullmatch(r"[^.;]{0,40}?\b(?:and|or|,)\s*", text[out[-1].end:m.start()]):
@@ -240,6 +245,8 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
                     high = value
             elif has_keep and _KEEP_RE.search(window):
                 role = "retention"
+        if low == 0.0 and high == INF:
+            continue  # "from 0 knots", "at least zero": a bound that excludes nothing constrains nothing
         qual_m = None
         quals = list(QUALIFIER_RE.finditer(text))
         after = [qm for qm in quals if 0 <= qm.start() - m.end() <= 20]
@@ -254,7 +261,12 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         if qualifier == "nighttime":
             qualifier = "night"
         start = m.start()
-        end = m.end("suffix") if m.group("suffix") else (m.end("unit") if m.group("unit") else m.end())
+        if suffix:
+            end = m.end("suffix")
+        elif m.group("unit") and unit_tok:
+            end = m.end("unit")
+        else:
+            end = m.end("num2" if m.group("num2") else "num")
         direction = "range" if value2 is not None and value2 > value else kind
         out.append(Quantity(dim, low, high, text[start:end].strip(), start, end, qualifier, role,
                             unit_tok or (cur or ""), direction))
@@ -269,10 +281,19 @@ def _close(x: float, y: float, tol: float) -> bool:
     return abs(x - y) <= tol * max(abs(x), abs(y))
 
 
+# imperial units: a figure converted to or from them is usually rounded coarsely ("20 miles" / "30 km")
+_IMPERIAL = frozenset({"ft", "feet", "foot", "in", "inch", "inches", "mi", "mile", "miles"})
+
+
 def _tolerance(a: Quantity, b: Quantity) -> float:
-    # rounded unit conversions ("100 m" / "330 ft", "20 miles" / "32 km", "5 minutes" / "0.08 hours") are the
-    # same figure; within one unit be strict. Wider than 5 % is a different figure ("200 minutes" / "3 hours").
-    return 0.005 if a.unit == b.unit else 0.05
+    # within one unit be strict; rounded unit conversions ("100 m" / "330 ft", "5 minutes" / "0.08 hours") are
+    # the same figure up to 5 % ("200 minutes" / "3 hours" and "13 months" / "1 year" are not); a conversion
+    # between metric and imperial ("20 miles" / "30 km", 7 %) is rounded to a round number, so up to 8 %.
+    if a.unit == b.unit:
+        return 0.005
+    if (a.unit in _IMPERIAL) != (b.unit in _IMPERIAL) and a.dim == "length":
+        return 0.08
+    return 0.05
 
 
 def same_interval(a: Quantity, b: Quantity) -> bool:

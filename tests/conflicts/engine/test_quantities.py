@@ -1,0 +1,55 @@
+"""Figures: what counts as a constraint, and when two figures in other units are the same figure."""
+
+import pytest
+
+from apps.conflicts.engine import classify
+from apps.conflicts.engine.quantities import extract_quantities, relation
+
+
+def only(text: str):
+    (q,) = extract_quantities(text)
+    return q
+
+
+@pytest.mark.parametrize("text", [
+    "The Pilot shall control the speed of flight from 0 to maximum speed.",
+    "The Pilot shall control the speed from 0 knots to maximum speed.",
+    "The Pilot shall control the velocity from zero to top speed.",
+])
+def test_a_range_from_zero_to_the_maximum_constrains_nothing(text):
+    assert extract_quantities(text) == []
+
+
+def test_a_function_word_after_a_number_is_not_the_counted_thing():
+    assert only("The UAV shall serve 4 Viewers or less.").dim == only("The UAV shall serve up to 4 viewers.").dim
+    assert only("The job keeps 3 or more copies.").direction == "lower"
+    assert only("The job keeps 3 at least.").direction == "lower"
+
+
+def test_a_real_range_is_still_a_range():
+    q = only("The alert fires from 2 to 5 seconds after the event.")
+    assert (q.low, q.high, q.direction) == (2.0, 5.0, "range")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("within 20 miles", "within 30 km"),      # metric/imperial conversions are rounded to round numbers
+    ("at least 330ft", "at least 100 m"),
+])
+def test_rounded_metric_imperial_conversions_are_the_same_figure(a, b):
+    assert relation(only(a), only(b)) == "equal"
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("within 200 minutes", "within 3 hours"),
+    ("for 13 months", "for 1 year"),
+    ("within 20 miles", "within 25 km"),
+    ("at least 330 ft", "at least 328 ft"),  # within one unit a figure is what it says
+])
+def test_conversions_within_one_system_or_far_apart_stay_different_figures(a, b):
+    assert relation(only(a), only(b)) != "equal"
+
+
+def test_a_paraphrase_that_rounds_miles_to_kilometres_is_a_duplicate_not_a_numeric_conflict():
+    v = classify("The Pilot shall be able to fly the UAV anywhere within 20 miles of the departure point.",
+                 "The Pilot shall be able to fly the UAV anywhere within 30 km of the departure point.")
+    assert v.label == "duplicate"
