@@ -175,3 +175,31 @@ def analyse(text: str) -> Analysis:
         out_of_scope=(oos.start(), oos.end()) if oos else None,
         words=frozenset(w for t in tokens for w in (t.lower, t.norm)),
     )
+
+
+# Condition / trigger clauses: "If the report is not complete, …", "Upon request, …", "Given a plan, …".
+# A clause runs from its opener to the next comma, "then" or modal verb.
+CONDITION_OPENERS = frozenset({"if", "when", "whenever", "unless", "once", "after", "before", "while", "until",
+                               "upon", "given"})
+_CONDITION_ENDS = frozenset({"then", "shall", "must", "should", "will", "may", "can"})
+OUTSIDE, OPENER, INSIDE = 0, 1, 2
+
+
+@lru_cache(maxsize=100_000)
+def condition_roles(text: str) -> tuple[int, ...]:
+    """For each token of ``analyse(text)``: OUTSIDE a condition clause, its OPENER, or INSIDE it. The one walker
+    both the negation-branch rule and the model's trigger features read, so they agree on what a condition is."""
+    an = analyse(text)
+    roles: list[int] = []
+    inside = False
+    prev_end = 0
+    for t in an.tokens:
+        if inside and (t.lower in _CONDITION_ENDS or "," in text[prev_end:t.start]):
+            inside = False
+        if t.lower in CONDITION_OPENERS:
+            inside = True
+            roles.append(OPENER)
+        else:
+            roles.append(INSIDE if inside else OUTSIDE)
+        prev_end = t.end
+    return tuple(roles)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import wordnet
-from .analysis import Analysis, analyse, norm_word
+from .analysis import CONDITION_OPENERS, INSIDE, OUTSIDE, Analysis, analyse, condition_roles, norm_word
 from .boost import predict_logits
 from .choices import DEFAULT_CHOICE_SETS, ChoiceMatcher, ChoiceMention, ChoiceSet, matcher_for
 from .lexicon import (
@@ -185,8 +185,7 @@ _TOPIC_AUX = frozenset({"shall", "must", "should", "will", "may", "can", "could"
                         "was", "were", "be"})
 _TOPIC_NEEDS = frozenset({"need", "needs", "require", "requires", "want", "wants", "expect", "expects"})
 _TOPIC_STOP = frozenset({"that", "which", "who", "whose", "where", "when", "so", "because", "to", "unless", "if"})
-_CONDITION_OPENERS = frozenset({"if", "when", "whenever", "unless", "once", "after", "before", "while", "until"})
-_TOPIC_OPENERS = _CONDITION_OPENERS | {"upon"}  # "Upon X, the system shall …" names its subject later
+_TOPIC_OPENERS = CONDITION_OPENERS - {"given"}  # "Upon X, the system shall …" names its subject later
 _TOPIC_DROP = frozenset({"a", "an", "all", "every", "each", "any", "our", "their", "its"})  # "the UAV" keeps "the"
 
 
@@ -415,26 +414,15 @@ def rule_negation(p: Pair) -> RuleHit | None:
     return ("negation", 0.9 if p.dice >= 0.7 else 0.75, (va or "(affirmative)", vb or "(affirmative)"), sa, sb, "")
 
 
-_CONDITION_ENDS = frozenset({"then", "shall", "must", "should", "will"})
-
-
 def _split_condition(an: Analysis) -> tuple[int, frozenset[str]]:
-    """(negating words inside condition clauses — from "if / when …" to the comma, "then" or the modal —,
-    content words outside them)."""
-    inside = False
+    """(negating words inside condition clauses, content words outside them)."""
     negations = 0
     outside: set[str] = set()
-    prev_end = 0
-    for t in an.tokens:
-        if inside and (t.lower in _CONDITION_ENDS or "," in an.text[prev_end:t.start]):
-            inside = False
-        if t.lower in _CONDITION_OPENERS:
-            inside = True
-        elif inside and (t.lower in NEGATORS or t.lower.endswith("n't")):
+    for t, role in zip(an.tokens, condition_roles(an.text), strict=True):
+        if role == INSIDE and (t.lower in NEGATORS or t.lower.endswith("n't")):
             negations += 1
-        elif not inside and t.norm in an.content:
+        elif role == OUTSIDE and t.norm in an.content:
             outside.add(t.norm)
-        prev_end = t.end
     return negations, frozenset(outside)
 
 

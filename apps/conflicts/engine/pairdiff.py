@@ -25,7 +25,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from . import wordnet
-from .analysis import analyse, norm_word
+from .analysis import INSIDE, analyse, condition_roles, norm_word
 from .lexicon import (
     MODAL_MAY,
     MODAL_MUST,
@@ -69,9 +69,6 @@ _BOILER = frozenset({
     "authorized", "please", "kindly", "always", "also", "fully", "provide", "support", "system", "capable",
     "able", "ability", "possible", "responsible", "make", "sure", "manner", "fashion", "way", "order",
     "following", "given", "whole", "entire", "overall", "certain"})
-_COND_OPENERS = frozenset({"when", "if", "once", "after", "before", "while", "upon", "whenever", "unless", "until",
-                           "given"})
-_COND_END = frozenset({"shall", "must", "should", "will", "then", "may", "can"})
 
 
 def _stripped(an) -> tuple:  # tokens aligned with an.seq (articles dropped)
@@ -104,18 +101,8 @@ def _condition_words(an) -> frozenset[str]:
 
 @lru_cache(maxsize=100_000)
 def _condition_words_cached(text: str, content: frozenset[str]) -> frozenset[str]:
-    an_tokens = analyse(text).tokens
-    out = set()
-    inside = False
-    for t in an_tokens:
-        if t.lower in _COND_OPENERS:
-            inside = True
-            continue
-        if inside and (t.lower in _COND_END or "," in text[t.start - 2:t.start]):
-            inside = False
-        if inside and t.norm in content:
-            out.add(t.norm)
-    return frozenset(out)
+    return frozenset(t.norm for t, role in zip(analyse(text).tokens, condition_roles(text), strict=True)
+                     if role == INSIDE and t.norm in content)
 
 
 @lru_cache(maxsize=50_000)
