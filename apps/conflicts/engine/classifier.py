@@ -639,15 +639,26 @@ _STRICTNESS = frozenset({"strictly", "inclusive", "inclusively", "exclusive"})
 
 
 _OPERATOR_RE = re.compile(r"[<>]\s*=?|=")
+# "reconnect automatically, if possible": an escape clause that turns an obligation into a best effort
+_BEST_EFFORT_RE = re.compile(r"\b(?:if|where|when|whenever|as far as|as much as)\s+(?:possible|feasible|practicable)\b",
+                             re.IGNORECASE)
+
+
+def _hedged(word: str) -> bool:
+    """A hedge, also as the first part of a compound ("near-real-time", "almost-instant")."""
+    return word in _HEDGES or word.split("-", 1)[0] in _HEDGES
 
 
 def _logic_change(p: Pair) -> bool:
     """A change of logic with every content word kept: "and" swapped for "or" ("land when the link is lost
     and / or the battery is low": both conditions versus either), an alternative dropped ("turn on or off" /
     "turn off"), a hedge or a strictness added or dropped ("near real-time" / "real-time", "strictly less
-    than" / "less than"), or a different comparison operator ("T < LO" / "T > LO", "<= UO" / "< UO")."""
+    than" / "less than"), a best-effort escape added or dropped ("reconnect, if possible" / "reconnect"), or a
+    different comparison operator ("T < LO" / "T > LO", "<= UO" / "< UO")."""
     changed = {w for _tag, i1, i2, j1, j2 in p.ops for w in (*p.a.seq[i1:i2], *p.b.seq[j1:j2])}
-    if (changed | (p.low_a ^ p.low_b)) & (_HEDGES | _STRICTNESS):
+    if (changed | (p.low_a ^ p.low_b)) & _STRICTNESS or any(_hedged(w) for w in changed | (p.low_a ^ p.low_b)):
+        return True
+    if bool(_BEST_EFFORT_RE.search(p.a.text)) != bool(_BEST_EFFORT_RE.search(p.b.text)):
         return True
     # an alternative dropped: "turn on or off" / "turn off", "heating or cooling unit" / "heating unit"
     if any(tag in ("delete", "insert") and "or" in (*p.a.seq[i1:i2], *p.b.seq[j1:j2])

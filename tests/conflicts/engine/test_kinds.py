@@ -239,3 +239,22 @@ def test_a_negated_condition_with_another_consequence_is_a_second_branch_not_a_c
     contested = classify("When the user is not logged in, the portal shall show the price list.",
                          "When the user is logged in, the portal shall show the price list.")
     assert (contested.label, contested.kind) == ("conflict", "negation")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # an escape clause turns an obligation into a best effort
+        ("The controller shall detect a lost link and reconnect automatically, if possible.",
+         "The controller shall detect a lost link and reconnect automatically."),
+        # a hedge glued into a compound still hedges
+        ("The platform shall send real-time stock levels to the shop.",
+         "The platform shall send near-real-time stock levels to the shop."),
+    ],
+)
+def test_a_best_effort_clause_or_a_hedged_compound_is_a_change_of_logic_not_the_same_content(a, b):
+    from apps.conflicts.engine.analysis import analyse
+    from apps.conflicts.engine.classifier import make_pair, pair_features
+
+    assert classify(a, b).rule != "same_content"
+    assert pair_features(make_pair(analyse(a), analyse(b)))["logic_change"] == 1.0
