@@ -655,8 +655,8 @@ def _logic_change(p: Pair) -> bool:
     "turn off"), a hedge or a strictness added or dropped ("near real-time" / "real-time", "strictly less
     than" / "less than"), a best-effort escape added or dropped ("reconnect, if possible" / "reconnect"), or a
     different comparison operator ("T < LO" / "T > LO", "<= UO" / "< UO")."""
-    changed = {w for _tag, i1, i2, j1, j2 in p.ops for w in (*p.a.seq[i1:i2], *p.b.seq[j1:j2])}
-    if (changed | (p.low_a ^ p.low_b)) & _STRICTNESS or any(_hedged(w) for w in changed | (p.low_a ^ p.low_b)):
+    touched = {w for _tag, i1, i2, j1, j2 in p.ops for w in (*p.a.seq[i1:i2], *p.b.seq[j1:j2])} | (p.low_a ^ p.low_b)
+    if touched & _STRICTNESS or any(_hedged(w) for w in touched):
         return True
     if bool(_BEST_EFFORT_RE.search(p.a.text)) != bool(_BEST_EFFORT_RE.search(p.b.text)):
         return True

@@ -17,11 +17,15 @@ INF = math.inf
 # unit word -> (dimension, factor to the base unit)
 _DAY = 86400.0
 UNITS: dict[str, tuple[str, float]] = {}
+# imperial unit words: a figure converted to or from them is usually rounded coarsely ("20 miles" / "30 km")
+IMPERIAL: set[str] = set()
 
 
-def _unit(dim: str, factor: float, *names: str) -> None:
+def _unit(dim: str, factor: float, *names: str, imperial: bool = False) -> None:
     for name in names:
         UNITS[name] = (dim, factor)
+    if imperial:
+        IMPERIAL.update(names)
 
 
 _unit("time", 0.001, "ms", "msec", "msecs", "millisecond", "milliseconds")
@@ -50,9 +54,9 @@ _unit("length", 0.001, "mm", "millimeter", "millimeters", "millimetre", "millime
 _unit("length", 0.01, "cm", "centimeter", "centimeters", "centimetre", "centimetres")
 _unit("length", 1.0, "m", "meter", "meters", "metre", "metres")
 _unit("length", 1000.0, "km", "kilometer", "kilometers", "kilometre", "kilometres")
-_unit("length", 0.3048, "ft", "feet", "foot")
-_unit("length", 0.0254, "in", "inch", "inches")
-_unit("length", 1609.344, "mi", "mile", "miles")
+_unit("length", 0.3048, "ft", "feet", "foot", imperial=True)
+_unit("length", 0.0254, "in", "inch", "inches", imperial=True)
+_unit("length", 1609.344, "mi", "mile", "miles", imperial=True)
 _unit("percent", 1.0, "%", "percent", "per-cent", "pct")
 _unit("frequency", 1.0, "hz", "fps")
 _unit("frequency", 1e3, "khz")
@@ -199,8 +203,8 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         if not dim:
             if unit_tok and unit_tok.isalpha():
                 nxt = re.findall(r"[A-Za-z]+", text[m.start("unit"):m.start("unit") + 40])[:2]
-                nouns = [w.lower().rstrip("s") if len(w) > 3 else w.lower() for w in nxt
-                         if w.lower() not in STOPWORDS or w is nxt[0]]
+                nouns = [w.lower().rstrip("s") if len(w) > 3 else w.lower() for i, w in enumerate(nxt)
+                         if i == 0 or w.lower() not in STOPWORDS]
                 dim = "count:" + "+".join(nouns)
             elif re.fullmatch(r"(19|20)\d\d", num_s):
                 dim = "year"
@@ -234,6 +238,8 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
             low, high = 0.0, value
         else:
             low = high = value
+        if low == 0.0 and high == INF:
+            continue  # "from 0 knots", "at least zero": a bound that excludes nothing constrains nothing
         # Deadlines on deletion bound how long data may be kept; durations on keeping bound it below.
         role = ""
         if dim == "time":
@@ -245,8 +251,6 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
                     high = value
             elif has_keep and _KEEP_RE.search(window):
                 role = "retention"
-        if low == 0.0 and high == INF:
-            continue  # "from 0 knots", "at least zero": a bound that excludes nothing constrains nothing
         qual_m = None
         quals = list(QUALIFIER_RE.finditer(text))
         after = [qm for qm in quals if 0 <= qm.start() - m.end() <= 20]
@@ -281,17 +285,13 @@ def _close(x: float, y: float, tol: float) -> bool:
     return abs(x - y) <= tol * max(abs(x), abs(y))
 
 
-# imperial units: a figure converted to or from them is usually rounded coarsely ("20 miles" / "30 km")
-_IMPERIAL = frozenset({"ft", "feet", "foot", "in", "inch", "inches", "mi", "mile", "miles"})
-
-
 def _tolerance(a: Quantity, b: Quantity) -> float:
     # within one unit be strict; rounded unit conversions ("100 m" / "330 ft", "5 minutes" / "0.08 hours") are
     # the same figure up to 5 % ("200 minutes" / "3 hours" and "13 months" / "1 year" are not); a conversion
     # between metric and imperial ("20 miles" / "30 km", 7 %) is rounded to a round number, so up to 8 %.
     if a.unit == b.unit:
         return 0.005
-    if (a.unit in _IMPERIAL) != (b.unit in _IMPERIAL) and a.dim == "length":
+    if (a.unit in IMPERIAL) != (b.unit in IMPERIAL):
         return 0.08
     return 0.05
 
