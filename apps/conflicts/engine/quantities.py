@@ -265,6 +265,8 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         if qualifier == "nighttime":
             qualifier = "night"
         start = m.start()
+        if re.match(r"in\s+(?:under|less)", text[start:start + 12], re.IGNORECASE):
+            start += 3  # "respond in under 150 ms": the value a reader quotes is "under 150 ms"
         if suffix:
             end = m.end("suffix")
         elif m.group("unit") and unit_tok:

@@ -53,3 +53,12 @@ def test_a_paraphrase_that_rounds_miles_to_kilometres_is_a_duplicate_not_a_numer
     v = classify("The Pilot shall be able to fly the UAV anywhere within 20 miles of the departure point.",
                  "The Pilot shall be able to fly the UAV anywhere within 30 km of the departure point.")
     assert v.label == "duplicate"
+
+
+def test_the_quoted_value_starts_at_the_comparator_not_at_in():
+    text = "Checkout pages must respond in under 150 ms at p95."
+    q = only(text)
+    assert (q.text, text[q.start:q.end], q.direction) == ("under 150 ms", "under 150 ms", "upper")
+    finding = classify(text, "Checkout pages may take up to 800 ms at p95.")
+    assert finding.label == "conflict"
+    assert "under 150 ms" in finding.explanation and "in under" not in finding.explanation
