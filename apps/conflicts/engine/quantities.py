@@ -79,7 +79,7 @@ _LOWER = (r"at least|no less th[ae]n|not less th[ae]n|no fewer th[ae]n|a minimum
           r"more th[ae]n|greater th[ae]n|over|above|exceeding|exceeds?|in excess of|upwards of|>=|≥|>|from")
 _UPPER = (r"at most|no more th[ae]n|not more th[ae]n|up to|a maximum of|maximum of|maximum|max\.?|less th[ae]n|"
           r"fewer th[ae]n|under|below|within|no longer th[ae]n|not longer th[ae]n|shorter th[ae]n|faster th[ae]n|"
-          r"not exceed(?:ing)?|not to exceed|<=|≤|<|by|before|in under|in less th[ae]n|max")
+          r"not exceed(?:ing)?|not to exceed|<=|≤|<|by|before|max")
 # strict comparators: on a count of whole things "more than 4" means at least 5
 _STRICT_RE = re.compile(r"(?:more|greater|fewer|less)\s+th[ae]n|over|above|under|below|exceeding|exceeds?|in excess of|"
                         r"[<>]")
@@ -265,8 +265,6 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         if qualifier == "nighttime":
             qualifier = "night"
         start = m.start()
-        if re.match(r"in\s+(?:under|less)", text[start:start + 12], re.IGNORECASE):
-            start += 3  # "respond in under 150 ms": the value a reader quotes is "under 150 ms"
         if suffix:
             end = m.end("suffix")
         elif m.group("unit") and unit_tok:

@@ -62,3 +62,15 @@ def test_the_quoted_value_starts_at_the_comparator_not_at_in():
     finding = classify(text, "Checkout pages may take up to 800 ms at p95.")
     assert finding.label == "conflict"
     assert "under 150 ms" in finding.explanation and "in under" not in finding.explanation
+
+
+@pytest.mark.parametrize("text", [
+    "Checkout must complete in under 5 clicks.",
+    "Checkout must complete under 5 clicks.",
+    "Checkout must complete in less than 5 clicks.",
+])
+def test_in_under_reads_a_count_as_strictly_as_under(text):
+    # "in under 5 clicks" is the same bound as "under 5 clicks": at most 4 whole clicks
+    q = only(text)
+    assert (q.low, q.high, q.direction) == (0, 4, "upper")
+    assert text[q.start:q.end].split()[0] in {"under", "less"}
