@@ -958,11 +958,15 @@ def _merge_same_options(p: Pair, cs: ChoiceMatcher) -> Pair:
 
 
 def _different_measures(p: Pair) -> bool:
-    """Same kind of figure for different measures ("p95 under 200 ms" / "p99 under 500 ms")."""
+    """Same kind of figure for different measures ("p95 under 200 ms" / "p99 under 500 ms"); not when both
+    constrain the same measures ("100 m by day and 25 m at night" in both)."""
     for x in p.a.quantities:
         for y in p.b.quantities:
             if x.dim == y.dim and x.qualifier and y.qualifier and x.qualifier != y.qualifier:
-                return True
+                quals_a = {q.qualifier for q in p.a.quantities if q.dim == x.dim}
+                quals_b = {q.qualifier for q in p.b.quantities if q.dim == x.dim}
+                if quals_a != quals_b:
+                    return True
     return False
 
 

@@ -94,7 +94,8 @@ QUANTITY_RE = re.compile(
     rf"(?:\s?(?:-|to|and)\s?(?P<num2>{_NUM}))?"
     rf"(?:\s?(?P<mult>k|thousand|million|millions|mn|bn|billion)\b)?"
     r"\s?-?\s?(?P<unit>%|°|(?!(?:or|and|at|to)\b)[a-zA-Z][a-zA-Z/\-]*)?"
-    r"(?P<suffix>\s*(?:or (?:more|less|fewer|higher|lower|longer|shorter|above|below|faster)|"
+    r"(?P<suffix>\s*(?:or (?:more|greater|larger|bigger|less|fewer|smaller|higher|lower|longer|shorter|above|"
+    r"below|faster)|"
     r"and (?:above|up|over|below)|"
     r"at (?:the )?(?:least|most)|minimum|maximum))?",
     re.IGNORECASE,
@@ -102,7 +103,7 @@ QUANTITY_RE = re.compile(
 
 # percentiles and the like qualify *which* measure a number constrains
 QUALIFIER_RE = re.compile(r"\b(p\d{2,3}|\d{2}(?:th|st|nd|rd) percentile|median|average|mean|peak|"
-                          r"worst[- ]case|typical|daytime|daylight|day|night|nighttime|weekday|weekend)\b",
+                          r"worst[- ]case|typical|day[- ]?time|daylight|day|night[- ]?t?ime|night|weekday|weekend)\b",
                           re.IGNORECASE)
 
 
@@ -121,6 +122,7 @@ class Quantity:
     role: str = ""  # "retention" when the number bounds how long data is kept
     unit: str = ""
     direction: str = "exact"  # "lower", "upper", "exact" or "range"
+    strict: bool = False  # "less than 720p", "over 2 hours": the bound itself is excluded
 
     @property
     def exact(self) -> bool:
@@ -143,7 +145,8 @@ def _to_float(token: str) -> float | None:
 def _classify_cmp(cmp: str | None, suffix: str | None) -> str:
     if suffix:
         s = suffix.strip().lower()
-        if any(w in s for w in ("more", "higher", "longer", "above", "up", "over", "least", "minimum")):
+        if any(w in s for w in ("more", "greater", "larger", "bigger", "higher", "longer", "above", "up", "over",
+                                "least", "minimum")):
             return "lower"
         return "upper"
     if not cmp:
@@ -227,9 +230,11 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         if kind == "exact" and not m.group("cmp") and out and out[-1].dim == dim and out[-1].direction in (
                 "lower", "upper") and re.fullmatch(r"[^.;]{0,40}?\b(?:and|or|,)\s*", text[out[-1].end:m.start()]):
             kind = out[-1].direction
-        if dim.startswith("count") and value.is_integer() and m.group("cmp") and _STRICT_RE.fullmatch(
-                m.group("cmp").lower().strip()):
+        strict = bool(m.group("cmp")) and bool(_STRICT_RE.fullmatch(m.group("cmp").lower().strip()))
+        if strict and dim.startswith("count") and value.is_integer():
+            # on whole things the excluded bound moves by one instead
             value = value + 1 if kind == "lower" else (value - 1 if kind == "upper" and value >= 1 else value)
+            strict = False
         if value2 is not None and value2 > value:
             low, high = value, value2
         elif kind == "lower":
@@ -260,10 +265,8 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         elif before_q:
             qual_m = before_q[-1]
         qualifier = qual_m.group(1).lower() if qual_m else ""
-        if qualifier in {"daylight", "daytime"}:
-            qualifier = "day"
-        if qualifier == "nighttime":
-            qualifier = "night"
+        if qualifier.startswith(("day", "night")):
+            qualifier = "day" if qualifier.startswith("day") else "night"  # daylight, night-time, "nightime"
         start = m.start()
         if suffix:
             end = m.end("suffix")
@@ -273,7 +276,7 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
             end = m.end("num2" if m.group("num2") else "num")
         direction = "range" if value2 is not None and value2 > value else kind
         out.append(Quantity(dim, low, high, text[start:end].strip(), start, end, qualifier, role,
-                            unit_tok or (cur or ""), direction))
+                            unit_tok or (cur or ""), direction, strict and direction in ("lower", "upper")))
     return out
 
 
@@ -318,6 +321,9 @@ def relation(a: Quantity, b: Quantity) -> str:
         # an exact duration or size inside the other's bound satisfies it
         if a.dim.startswith("count") and b.dim.startswith("count"):
             return "conflict"
+        exact, bound = (a, b) if a.exact else (b, a)
+        if bound.strict and _close(exact.low, _bound(bound), _tolerance(a, b)):
+            return "conflict"  # "720p" versus "less than 720p": the figure is the one value excluded
         return "compatible"
     if {a.direction, b.direction} == {"lower", "upper"}:
         # a minimum and a maximum at the same figure pull in opposite directions

@@ -74,3 +74,34 @@ def test_in_under_reads_a_count_as_strictly_as_under(text):
     q = only(text)
     assert (q.low, q.high, q.direction) == (0, 4, "upper")
     assert text[q.start:q.end].split()[0] in {"under", "less"}
+
+
+@pytest.mark.parametrize("text, qualifiers", [
+    ("Visible to at least 100m during the day and 25m during nightime.", ["day", "night"]),
+    ("Visible to at least 100 m in daytime and 25 m at night-time.", ["day", "night"]),
+    ("Visible to at least 100 m in daylight and 25 m at night time.", ["day", "night"]),
+])
+def test_spelling_variants_of_day_and_night_name_the_same_measure(text, qualifiers):
+    assert [q.qualifier for q in extract_quantities(text)] == qualifiers
+
+
+def test_the_same_day_and_night_figures_in_other_units_are_no_conflict():
+    v = classify("The UAV shall be visible to observers to at least 100m during the day and 25m during nightime.",
+                 "The UAV shall be visible to observers to at least 328.084ft in daylight and 82.021ft at night.")
+    assert v.label != "conflict"
+
+
+def test_or_greater_is_a_minimum():
+    q = only("Pilot communications must reach 50 miles or greater from the station.")
+    assert (q.direction, q.high, q.text) == ("lower", float("inf"), "50 miles or greater")
+    v = classify("The network shall reach pilots 50 miles or greater from the station.",
+                 "The network shall reach pilots up to 50 miles from the station.")
+    assert (v.label, v.kind) == ("conflict", "numeric")
+
+
+def test_a_strict_bound_excludes_the_exact_figure_a_non_strict_one_admits():
+    assert relation(only("The feed shall have 720p resolution."), only("The feed shall have less than 720p resolution.")
+                    ) == "conflict"
+    assert relation(only("The feed shall have 720p resolution."), only("The feed shall have up to 720p resolution.")
+                    ) == "compatible"
+    assert relation(only("A mission lasts 2 hours."), only("A mission lasts under 3 hours.")) == "compatible"
