@@ -258,3 +258,26 @@ def test_a_best_effort_clause_or_a_hedged_compound_is_a_change_of_logic_not_the_
 
     assert classify(a, b).rule != "same_content"
     assert pair_features(make_pair(analyse(a), analyse(b)))["logic_change"] == 1.0
+
+
+def test_several_swaps_in_one_statement_are_a_conflict_when_the_model_is_confident():
+    # no single named signal (each swap is a plain substitution in another place), but together they say
+    # something else about the same sync
+    v = classify("The CRM shall sync contacts to the data lake every night and alert the IT on-call engineer when "
+                 "the sync fails.",
+                 "The CRM shall sync contacts to the marketing cloud every hour and alert the campaign manager when "
+                 "the sync fails.")
+    assert (v.label, v.kind, v.rule) == ("conflict", "other", "model")
+
+
+@pytest.mark.parametrize("p_conflict, label", [(0.74, "duplicate"), (0.76, "conflict")])
+def test_without_a_contradiction_signal_only_a_confident_model_conflict_stands(monkeypatch, p_conflict, label):
+    from apps.conflicts.engine import classifier
+
+    assert classifier.CONFIDENT_CONFLICT == 0.75
+    rest = 1 - p_conflict
+    monkeypatch.setattr(classifier, "model_probs",
+                        lambda feats: {"conflict": p_conflict, "duplicate": rest * 0.9, "neutral": rest * 0.1})
+    v = classify("Campaign reports shall be built from the nightly warehouse snapshot by the data team.",
+                 "Campaign reports shall be built from the hourly event feed by the marketing team.")
+    assert v.label == label
