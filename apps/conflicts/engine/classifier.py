@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
@@ -522,6 +523,50 @@ def rule_opposite(p: Pair) -> RuleHit | None:
     return (kind, 0.8, (x, y), _span_of(p.a, {x}), _span_of(p.b, {y}), "")
 
 
+# what may stand between the two parts of one coordination ("fast and moderate" / "moderate and fast")
+_COORDINATION = frozenset({"and", "or", "nor", "plus", "&", "/", ",", "as", "well", "both", "either"})
+
+
+def rule_swap(p: Pair) -> RuleHit | None:
+    """Two things exchange places and everything else stays ("the CRM pushes contacts to the warehouse" /
+    "the warehouse pushes contacts to the CRM"): the same words, the opposite direction. Not the two parts of
+    one coordination changing order, and not a passive rewording ("… are pushed by the CRM")."""
+    toks_a = [t for t in p.a.tokens if t.norm in p.a.content]
+    toks_b = [t for t in p.b.tokens if t.norm in p.b.content]
+    xa, xb = [t.norm for t in toks_a], [t.norm for t in toks_b]
+    if xa == xb or Counter(xa) != Counter(xb) or len(xa) > 40:
+        return None
+    if ("by" in p.a.seq) != ("by" in p.b.seq):
+        return None
+    n = len(xa)
+    # the exchanged parts are names of things (one or two words), not clauses or figures moved around
+    # ("a round trip of 40 miles shall take less than 60 minutes" / "… less than 60 minutes for a round trip …")
+    figures = [(q.start, q.end) for q in p.a.quantities]
+    for i in range(n):
+        for li in (1, 2):
+            for j in range(i + li, n):
+                for lj in (1, 2):
+                    if j + lj > n:
+                        break
+                    if xa[:i] + xa[j:j + lj] + xa[i + li:j] + xa[i:i + li] + xa[j + lj:] != xb:
+                        continue
+                    between = {t.lower for t in p.a.tokens if toks_a[i + li - 1].end <= t.start < toks_a[j].start}
+                    first, second = toks_a[i:i + li], toks_a[j:j + lj]
+                    moved_figure = any(fs <= t.start < fe for t in first + second for fs, fe in figures)
+                    if between <= _COORDINATION or moved_figure:
+                        return None
+                    x = p.a.text[first[0].start:first[-1].end]
+                    y = p.a.text[second[0].start:second[-1].end]
+                    k = i + (j + lj - (i + li))  # where the first phrase ends up in B
+                    y_b, x_b = toks_b[i:i + lj], toks_b[k:k + li]
+                    values = (f"{x} … {y}", f"{p.b.text[y_b[0].start:y_b[-1].end]} … "
+                                           f"{p.b.text[x_b[0].start:x_b[-1].end]}")
+                    spans_a = ((first[0].start, first[-1].end), (second[0].start, second[-1].end))
+                    spans_b = ((y_b[0].start, y_b[-1].end), (x_b[0].start, x_b[-1].end))
+                    return ("other", 0.8, values, spans_a, spans_b, "swapped")
+    return None
+
+
 def _definition(an: Analysis, meta: Mapping[str, str]) -> tuple[str, str, int] | None:
     if an.definition:
         return an.definition
@@ -738,6 +783,9 @@ def explain(kind: str, label: str, p: Pair, values: tuple[str, str], extra: str,
         return f"{wa} and {wb} define {_q(extra or topic)} differently: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
     if kind == "priority":
         return f"{wa} and {wb} rank {topic} incompatibly: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
+    if extra == "swapped":
+        return (f"{wa} and {wb} say the same with two parts the other way round: {_q(va)} ({wa}) versus "
+                f"{_q(vb)} ({wb}).")
     if tentative:
         return (f"{wa} and {wb} differ on {topic}: {_q(va)} ({wa}) versus {_q(vb)} ({wb}) — a conflict unless both "
                 "can hold.")
@@ -859,6 +907,10 @@ def classify(
     rel = "equal" if feats["numeric_equal"] else ("compatible" if feats["numeric_compatible"] else "")
     # the same figures in other words or units ("under 2 seconds" / "under 2000 ms")
     same_figures = rel == "equal" and not {w for w in p.da | p.db if w not in _FIGURE_WORDS and not w[:1].isdigit()}
+    if not p.da and not p.db:
+        hit = rule_swap(p)
+        if hit:
+            return hit_verdict(hit, "swap")
     if term == "duplicate" or (same_figures and not feats["logic_change"]) or (
             not p.da and not p.db and rel != "compatible" and not feats["numbers_differ"]
             and not feats["logic_change"]):

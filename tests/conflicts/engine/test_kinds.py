@@ -281,3 +281,34 @@ def test_without_a_contradiction_signal_only_a_confident_model_conflict_stands(m
     v = classify("Campaign reports shall be built from the nightly warehouse snapshot by the data team.",
                  "Campaign reports shall be built from the hourly event feed by the marketing team.")
     assert v.label == label
+
+
+@pytest.mark.parametrize("a, b, values", [
+    ("The CRM shall push contacts to the data warehouse every night.",
+     "The data warehouse shall push contacts to the CRM every night.",
+     ("CRM … data warehouse", "data warehouse … CRM")),
+    ("Orders flow from the shop to the ERP.", "Orders flow from the ERP to the shop.", ("shop … ERP", "ERP … shop")),
+    ("Finance approves refunds before the shop confirms them.",
+     "The shop confirms refunds before finance approves them.",
+     ("Finance approves … shop confirms", "shop confirms … finance approves")),
+])
+def test_two_parts_exchanged_are_a_conflict_not_the_same_content(a, b, values):
+    v = classify(st(a, workstream="IT"), st(b, workstream="Data"))
+    assert (v.label, v.kind, v.rule, v.values) == ("conflict", "other", "swap", values)
+    assert "the other way round" in v.explanation and "IT" in v.explanation
+    # the highlighted spans are the exchanged parts, in each statement's own words
+    first_b, second_b = (b[s:e] for s, e in v.spans_b)
+    assert f"{first_b} … {second_b}" == values[1]
+
+
+@pytest.mark.parametrize("a, b", [
+    ("The newsletter must be available in German and French.",
+     "The newsletter must be available in French and German."),
+    ("The CRM shall push contacts to the warehouse.", "Contacts shall be pushed to the warehouse by the CRM."),
+    ("The UAV shall automatically fly home.", "The UAV shall fly home automatically."),
+    ("The minimum time to fly a round trip of 40 miles shall be less than 60 minutes under ideal conditions.",
+     "The minimum time to fly should be less than 60 minutes for a round trip of 40 miles under ideal conditions."),
+])
+def test_reordered_wording_is_not_a_swap(a, b):
+    v = classify(a, b)
+    assert v.rule != "swap" and v.label != "conflict"
