@@ -784,7 +784,7 @@ def explain(kind: str, label: str, p: Pair, values: tuple[str, str], extra: str,
     if kind == "priority":
         return f"{wa} and {wb} rank {topic} incompatibly: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
     if extra == "swapped":
-        return (f"{wa} and {wb} say the same with two parts the other way round: {_q(va)} ({wa}) versus "
+        return (f"{wa} and {wb} use the same words with two parts the other way round: {_q(va)} ({wa}) versus "
                 f"{_q(vb)} ({wb}).")
     if tentative:
         return (f"{wa} and {wb} differ on {topic}: {_q(va)} ({wa}) versus {_q(vb)} ({wb}) — a conflict unless both "
