@@ -363,14 +363,16 @@ def rule_choice(p: Pair, choice_sets: ChoiceMatcher) -> RuleHit | None:
 
 
 def _prefix_pairs(p: Pair) -> list[tuple[str, str]]:
+    """Prefixed opposites across the pair ("unauthenticated" / "authenticated"); a prefixed word that is itself a
+    negator ("unable", "impossible") is already counted as a negation."""
     out = []
     for x in p.low_a:
-        if len(x) > 5 and x[0] in "uindi":
+        if len(x) > 5 and x[0] in "uindi" and x not in NEGATORS:
             for pre in NEG_PREFIXES:
                 if x.startswith(pre) and x[len(pre):] in p.low_b:
                     out.append((x, x[len(pre):]))
     for y in p.low_b:
-        if len(y) > 5 and y[0] in "uindi":
+        if len(y) > 5 and y[0] in "uindi" and y not in NEGATORS:
             for pre in NEG_PREFIXES:
                 if y.startswith(pre) and y[len(pre):] in p.low_a:
                     out.append((y[len(pre):], y))
@@ -410,9 +412,25 @@ def rule_negation(p: Pair) -> RuleHit | None:
         xa = x if x in p.low_a else y
         xb = y if xa == x else x
         return ("negation", 0.85, (xa, xb), _span_of(p.a, {xa}), _span_of(p.b, {xb}), "")
+    strength = 0.9 if p.dice >= 0.7 else 0.75
+    for x, y in _prefixed_negators(p):
+        # "unable" / "able", "impossible" / "possible": quote the two words, not the modal verb both share
+        return ("negation", strength, (x, y), _span_of(p.a, {x}), _span_of(p.b, {y}), "")
     va, sa = _modal_phrase(p.a)
     vb, sb = _modal_phrase(p.b)
-    return ("negation", 0.9 if p.dice >= 0.7 else 0.75, (va or "(affirmative)", vb or "(affirmative)"), sa, sb, "")
+    return ("negation", strength, (va or "(affirmative)", vb or "(affirmative)"), sa, sb, "")
+
+
+def _prefixed_negators(p: Pair) -> list[tuple[str, str]]:
+    """(word in A, word in B) where one is a prefixed negator and the other its stem ("unable" / "able")."""
+    words_a = {t.lower for t in p.a.tokens}
+    words_b = {t.lower for t in p.b.tokens}
+    out = []
+    for x in sorted(words_a & NEGATORS):
+        out += [(x, x[len(pre):]) for pre in NEG_PREFIXES if x.startswith(pre) and x[len(pre):] in words_b]
+    for y in sorted(words_b & NEGATORS):
+        out += [(y[len(pre):], y) for pre in NEG_PREFIXES if y.startswith(pre) and y[len(pre):] in words_a]
+    return out
 
 
 def _split_condition(an: Analysis) -> tuple[int, frozenset[str]]:

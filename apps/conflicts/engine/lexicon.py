@@ -28,7 +28,8 @@ MODAL_MAY = frozenset({"may", "can", "could", "optional", "optionally", "allowed
 NEGATORS = frozenset({"not", "no", "never", "cannot", "cant", "can't", "won't", "wont", "without",
                       "none", "nor", "neither", "nothing", "nobody", "prohibited", "forbidden",
                       "disallowed", "prevent", "prevents", "prevented", "isn't", "aren't", "don't",
-                      "doesn't", "shouldn't", "mustn't", "shan't", "avoid", "unable"})
+                      "doesn't", "shouldn't", "mustn't", "shan't", "avoid", "unable", "incapable",
+                      "impossible"})
 
 # Prefixes that negate an adjective ("authenticated" / "unauthenticated").
 NEG_PREFIXES = ("un", "non", "in", "im", "dis", "ir", "il")

@@ -312,3 +312,22 @@ def test_two_parts_exchanged_are_a_conflict_not_the_same_content(a, b, values):
 def test_reordered_wording_is_not_a_swap(a, b):
     v = classify(a, b)
     assert v.rule != "swap" and v.label != "conflict"
+
+
+@pytest.mark.parametrize("a, b, values", [
+    ("The Viewer shall be unable to steer the UAV.", "The Viewer shall be able to steer the UAV.", ("unable", "able")),
+    ("Exporting customer data without consent shall be impossible.",
+     "Exporting customer data without consent shall be possible.", ("impossible", "possible")),
+    ("The Viewer is incapable of changing the camera settings.",
+     "The Viewer is capable of changing the camera settings.", ("incapable", "capable")),
+])
+def test_a_prefixed_negator_is_one_negation_and_is_quoted(a, b, values):
+    # "unable" is a negator and also "able" with a prefix: counted twice it cancelled itself out
+    v = classify(a, b)
+    assert (v.label, v.kind, v.values) == ("conflict", "negation", values)
+
+
+def test_two_ways_of_saying_no_are_not_a_negation_conflict():
+    v = classify("The Viewer is incapable of changing the flight or camera functions of the UAV.",
+                 "The Viewer has no control over the flight or camera functions of the UAV.")
+    assert v.rule != "negation"
