@@ -102,6 +102,13 @@ def _negations(lowers: list[str]) -> int:
     return count
 
 
+def _token_norm(surface: str, shouting: bool) -> str:
+    """An acronym spelled like a function word is a name: "the IT team", "stored in the US" (not "it", "us")."""
+    if not shouting and len(surface) > 1 and surface.isupper() and surface.lower() in STOPWORDS:
+        return surface.lower() + "."
+    return norm_word(surface)
+
+
 def _is_content(norm: str) -> bool:
     return (
         norm not in STOPWORDS
@@ -131,7 +138,9 @@ def _bad_term(term: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def analyse(text: str) -> Analysis:
-    tokens = tuple(Token(norm_word(m.group()), m.group().lower(), m.start(), m.end()) for m in TOKEN_RE.finditer(text))
+    shouting = text.isupper()
+    tokens = tuple(Token(_token_norm(m.group(), shouting), m.group().lower(), m.start(), m.end())
+                   for m in TOKEN_RE.finditer(text))
     seq = tuple(t.norm for t in tokens if t.lower not in _ARTICLES)
     content = frozenset(t.norm for t in tokens if _is_content(t.norm))
     lowers = [t.lower for t in tokens]

@@ -236,6 +236,9 @@ def _topic(p: Pair, limit: int = 5) -> str:
                 best = (shared, phrase)
     if best:
         return best[1]
+    run = _shared_run(p)
+    if run:
+        return run
     words: list[str] = []
     seen: set[str] = set()
     for t in p.a.tokens:
@@ -245,6 +248,36 @@ def _topic(p: Pair, limit: int = 5) -> str:
     if not words:
         return "this point"
     return " ".join(words[:limit])
+
+
+def _shared_run(p: Pair) -> str:
+    """When the subjects themselves differ ("IT" / "Marketing must own the CRM"), what both are about is the
+    longest stretch of A both statements share, from its first article on ("the CRM", not "own the CRM");
+    "" when there is none."""
+    toks = p.a.tokens
+    best: tuple[int, int] = (0, 0)
+    i = 0
+    while i < len(toks):
+        j = i
+        while j < len(toks) and (toks[j].norm in p.inter or toks[j].lower in _ARTICLES_AND_OF):
+            j += 1
+        if sum(t.norm in p.inter for t in toks[i:j]) > sum(t.norm in p.inter for t in toks[best[0]:best[1]]):
+            best = (i, j)
+        i = j + 1
+    i, j = best
+    article = next((k for k in range(i, j) if toks[k].lower in ("the", "a", "an")), None)
+    if article is not None:
+        i = article  # "team owns the customer master data" -> "the customer master data"
+    while i < j and wordnet.lemmas(toks[i].lower, "v") and not wordnet.lemmas(toks[i].lower, "n"):
+        i += 1  # "own CRM access" -> "CRM access"
+    while j > i and toks[j - 1].lower in _ARTICLES_AND_OF:
+        j -= 1
+    if sum(t.norm in p.inter for t in toks[i:j]) < 1 or i >= j or toks[i].lower == "of":
+        return ""
+    return p.a.text[toks[i].start:toks[j - 1].end]
+
+
+_ARTICLES_AND_OF = frozenset({"the", "a", "an", "of"})
 
 
 # ---- rules: each returns (kind, strength, values, spans_a, spans_b) or None

@@ -84,7 +84,8 @@ monthly daily; hourly daily; annually monthly; yearly monthly; b2b b2c; red gree
 black white; left right; front back; forward backward; behind ahead; underneath above; top bottom;
 distance direction; minimal maximal; least most; lowest highest; cheapest fastest; short long;
 shorter longer; small large; smaller larger; narrow wide; lightweight heavyweight; opt-in opt-out;
-secure open; protected open; protected vulnerable; audio visual; audio video; sound light; sound visual
+secure open; protected open; protected vulnerable; audio visual; audio video; sound light; sound visual;
+single double
 """
 
 OPPOSITES: dict[str, frozenset[str]] = {}

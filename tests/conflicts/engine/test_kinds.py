@@ -331,3 +331,23 @@ def test_two_ways_of_saying_no_are_not_a_negation_conflict():
     v = classify("The Viewer is incapable of changing the flight or camera functions of the UAV.",
                  "The Viewer has no control over the flight or camera functions of the UAV.")
     assert v.rule != "negation"
+
+
+def test_an_acronym_spelled_like_a_function_word_is_a_name():
+    # "IT" is not "it": the owner changes, so this is no merge candidate
+    v = classify(st("The IT team owns the customer master data.", workstream="IT"),
+                 st("The data team owns the customer master data.", workstream="Data"))
+    assert v.label == "conflict" and v.values == ("IT", "data")
+    assert "the customer master data" in v.explanation
+
+
+def test_when_the_subjects_differ_the_topic_is_what_both_share():
+    v = classify("IT must own the CRM.", "Marketing must own the CRM.")
+    assert v.label == "conflict"
+    assert "differ on the CRM:" in v.explanation
+
+
+def test_single_and_double_opt_in_are_opposites():
+    v = classify("Newsletter subscribers must confirm their address with a double opt-in.",
+                 "Newsletter subscribers must confirm their address with a single opt-in.")
+    assert (v.label, v.rule, v.values) == ("conflict", "opposite", ("double", "single"))
