@@ -488,13 +488,18 @@ def _complementary_branches(p: Pair) -> bool:
     return (neg_a + neg_b) % 2 == 1 and out_a != out_b
 
 
+def _figure_words(an: Analysis) -> set[str]:
+    """Words that are part of a figure: "one" in "within one day" is a number, not a restriction."""
+    return {t.lower for t in an.tokens for q in an.quantities if q.start <= t.start < q.end}
+
+
 def rule_scope(p: Pair) -> RuleHit | None:
     if p.dice < 0.5 or len(p.da) + len(p.db) > 6:
         return None
     uni_a = p.a.universal - p.b.universal
     uni_b = p.b.universal - p.a.universal
-    res_a = (p.a.restrictive - p.b.restrictive) - {"no", "never", "none"}
-    res_b = (p.b.restrictive - p.a.restrictive) - {"no", "never", "none"}
+    res_a = (p.a.restrictive - p.b.restrictive) - {"no", "never", "none"} - _figure_words(p.a)
+    res_b = (p.b.restrictive - p.a.restrictive) - {"no", "never", "none"} - _figure_words(p.b)
     if uni_a and res_b:
         wa, wb = sorted(uni_a)[0], sorted(res_b)[0]
     elif uni_b and res_a:
@@ -975,7 +980,8 @@ def classify(
         return Verdict("neutral", "", 0.0, "different_measures", "")
     verdict = _model_verdict(p, feats, ta, tb, meta_a, meta_b)
     local_edit = p.diff_blocks == 1 and p.seq_ratio >= 0.75 and not _list_extension(p)
-    if verdict.label == "conflict" and (_list_extension(p) or (verdict.score < CONFIDENT_CONFLICT and not (
+    if verdict.label == "conflict" and (_list_extension(p) or _two_permissions(p) or (
+            verdict.score < CONFIDENT_CONFLICT and not (
             local_edit or any(feats[f] for f in _CONTRADICTION_SIGNALS)))):
         # similar wording with nothing that changes a rule is not a contradiction, unless the model is
         # confident: several edits that each swap one thing ("restored" / "lost" plus a reworded clause) are
@@ -1026,6 +1032,13 @@ def residual_features(a: str, b: str, *, choice_sets: Sequence[ChoiceSet] = DEFA
 # a model conflict this confident needs no named contradiction signal (5-fold CV on dev.jsonl, shipped model:
 # tfcdn-cdn 0.710, gech-train MCC 0.528 at 0.75 against 0.704 / 0.518 at 0.8; without the lift 0.693 / 0.500)
 CONFIDENT_CONFLICT = 0.75
+
+
+def _two_permissions(p: Pair) -> bool:
+    """Both statements only permit ("customers can pay by card" / "… by PayPal"): two permissions never exclude
+    each other; only a prohibition or an "only" would, and those are the negation and scope rules' business."""
+    return p.a.modality == "may" and p.b.modality == "may" and not (
+        p.a.restrictive | p.b.restrictive) & _SCOPE_ONLY
 _CONTRADICTION_SIGNALS = ("small_sub", "numbers_differ", "cues_added", "conditional_added", "only_added",
                           "modality_differs", "weak_flip", "weak_opposite", "weak_scope", "logic_change")
 

@@ -351,3 +351,16 @@ def test_single_and_double_opt_in_are_opposites():
     v = classify("Newsletter subscribers must confirm their address with a double opt-in.",
                  "Newsletter subscribers must confirm their address with a single opt-in.")
     assert (v.label, v.rule, v.values) == ("conflict", "opposite", ("double", "single"))
+
+
+def test_two_permissions_never_exclude_each_other():
+    v = classify("Customers can pay with credit card.", "Customers can pay with PayPal.")
+    assert v.label != "conflict"
+    # an "only" makes one of them exclusive again
+    assert classify("Customers can only pay with credit card.", "Customers can pay with PayPal.").label == "conflict"
+
+
+def test_a_number_word_in_a_figure_is_not_a_restriction():
+    v = classify("All customer emails must be answered within 24 hours.",
+                 "Customer emails must be answered within one day.")
+    assert v.rule != "scope" and v.label != "conflict"
