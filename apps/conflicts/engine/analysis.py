@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .lexicon import (
@@ -214,3 +214,45 @@ def condition_roles(text: str) -> tuple[int, ...]:
             roles.append(INSIDE if inside else OUTSIDE)
         prev_end = t.end
     return tuple(roles)
+
+
+def _compound_forms(an: Analysis) -> dict[tuple[str, ...], Token]:
+    """Each hyphenated word of a statement under its open spellings: "touch-screen" → ("touch", "screen") and
+    ("touchscreen",)."""
+    forms: dict[tuple[str, ...], Token] = {}
+    for t in an.tokens:
+        parts = tuple(p for p in t.lower.split("-") if p)
+        if len(parts) > 1 and "/" not in t.lower:
+            forms[parts] = t
+            forms[("".join(parts),)] = t
+    return forms
+
+
+def _respell(an: Analysis, forms: dict[tuple[str, ...], Token]) -> Analysis:
+    # only the comparison forms change (seq, content); tokens stay one per word of the text, as spans and the
+    # condition walker expect
+    words = list(an.tokens)
+    merged: list[Token] = []
+    i = 0
+    while i < len(words):
+        for parts, compound in forms.items():
+            n = len(parts)
+            if tuple(t.lower for t in words[i:i + n]) == parts:
+                merged.append(compound)
+                i += n
+                break
+        else:
+            merged.append(words[i])
+            i += 1
+    if len(merged) == len(words):  # nothing was joined
+        return an
+    return replace(an, seq=tuple(t.norm for t in merged if t.lower not in _ARTICLES),
+                   content=frozenset(t.norm for t in merged if _is_content(t.norm)),
+                   words=an.words | {w for t in merged for w in (t.lower, t.norm)})
+
+
+def join_compounds(a: Analysis, b: Analysis) -> tuple[Analysis, Analysis]:
+    """Spell a compound the way the other statement does: "touch screen" / "e-mail" in one and "touch-screen" /
+    "email" in the other are one word in both, not a replaced word (which reads as a one-word substitution)."""
+    fa, fb = _compound_forms(a), _compound_forms(b)
+    return (_respell(a, fb) if fb else a), (_respell(b, fa) if fa else b)

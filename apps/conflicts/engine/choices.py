@@ -49,8 +49,10 @@ DEFAULT_CHOICE_SETS: tuple[ChoiceSet, ...] = (
     _cs("container platform", "kubernetes|k8s|eks|aks|gke", "ecs|fargate", "openshift"),
     _cs("data region", "eu|europe|european union|eea", "us|united states|usa", "apac|asia"),
     _cs("authentication factor", "single-factor|password only|password-only", "mfa|multi-factor|2fa|two-factor"),
-    _cs("deployment cadence", "daily|every day", "weekly|every week", "monthly|every month",
-        "quarterly|every quarter"),
+    # how often something recurs (deployments, reports, digests, refreshes): one thing has one cadence
+    _cs("cadence", "hourly|every hour", "daily|every day|nightly|every night", "weekly|every week",
+        "fortnightly|biweekly|every two weeks", "monthly|every month", "quarterly|every quarter",
+        "yearly|annual|annually|every year"),
 )
 
 _NEGATING_BEFORE = re.compile(
