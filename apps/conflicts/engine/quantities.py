@@ -83,6 +83,8 @@ _UPPER = (r"at most|no more th[ae]n|not more th[ae]n|up to|a maximum of|maximum 
 # strict comparators: on a count of whole things "more than 4" means at least 5
 _STRICT_RE = re.compile(r"(?:more|greater|fewer|less)\s+th[ae]n|over|above|under|below|exceeding|exceeds?|in excess of|"
                         r"[<>]")
+# prepositions that are comparators only right before a figure ("above 700 feet", not "above a 70 story building")
+_SPATIAL = frozenset({"over", "above", "under", "below"})
 _EXACT = r"exactly|precisely|equal to|=|after|every|for|between"
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -225,12 +227,15 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         if per_match and dim.startswith("count"):
             dim = f"rate:{dim[6:]}"
             value /= _PER.get(per_match.group(1).lower(), 1.0)
-        kind = _classify_cmp(m.group("cmp"), suffix)
+        cmp = m.group("cmp")
+        if cmp and cmp.lower() in _SPATIAL and re.search(r"\b(?:the|an?)\b", text[m.end("cmp"):m.start("num")]):
+            cmp = None  # "fly above a 70 story building", "over a 12 month period": a place or a span, no bound
+        kind = _classify_cmp(cmp, suffix)
         # "at least 100 m by day and 25 m at night": the comparator carries over a conjunction
         if kind == "exact" and not m.group("cmp") and out and out[-1].dim == dim and out[-1].direction in (
                 "lower", "upper") and re.fullmatch(r"[^.;]{0,40}?\b(?:and|or|,)\s*", text[out[-1].end:m.start()]):
             kind = out[-1].direction
-        strict = bool(m.group("cmp")) and bool(_STRICT_RE.fullmatch(m.group("cmp").lower().strip()))
+        strict = bool(cmp) and bool(_STRICT_RE.fullmatch(cmp.lower().strip()))
         if strict and dim.startswith("count") and value.is_integer():
             # on whole things the excluded bound moves by one instead
             value = value + 1 if kind == "lower" else (value - 1 if kind == "upper" and value >= 1 else value)
@@ -267,7 +272,7 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         qualifier = qual_m.group(1).lower() if qual_m else ""
         if qualifier.startswith(("day", "night")):
             qualifier = "day" if qualifier.startswith("day") else "night"  # daylight, night-time, "nightime"
-        start = m.start()
+        start = m.start() if cmp or not m.group("cmp") else m.start("cur" if cur else "num")
         if suffix:
             end = m.end("suffix")
         elif m.group("unit") and unit_tok:

@@ -105,3 +105,16 @@ def test_a_strict_bound_excludes_the_exact_figure_a_non_strict_one_admits():
     assert relation(only("The feed shall have 720p resolution."), only("The feed shall have up to 720p resolution.")
                     ) == "compatible"
     assert relation(only("A mission lasts 2 hours."), only("A mission lasts under 3 hours.")) == "compatible"
+
+
+@pytest.mark.parametrize("text, direction", [
+    ("The UAV shall be able to fly above a 70 story building.", "exact"),
+    ("Usage is summed over a 12 month period.", "exact"),
+    ("The UAV shall be able to fly above 700 feet.", "lower"),
+    ("Responses arrive within a 5 second window.", "upper"),
+])
+def test_a_preposition_before_an_article_is_a_place_not_a_bound(text, direction):
+    (q,) = extract_quantities(text)
+    assert q.direction == direction
+    if direction == "exact":
+        assert not q.strict and q.text[0].isdigit()
