@@ -190,7 +190,11 @@ def make_pair(a: Analysis, b: Analysis) -> Pair:
 
 
 def _span_of(an: Analysis, words: frozenset[str] | set[str]) -> tuple[tuple[int, int], ...]:
-    return tuple((t.start, t.end) for t in an.tokens if t.lower in words or t.norm in words)
+    """Where the words stand; a word written as such is not also looked for under its synonyms ("secure"
+    highlights "secure", not also "protected")."""
+    written = {t.lower for t in an.tokens} & set(words)
+    return tuple((t.start, t.end) for t in an.tokens
+                 if t.lower in words or (t.norm in words and t.norm not in written))
 
 
 # Where a requirement's subject ends ("Customer interaction logs | must be …") and, for "X needs Y", where the
@@ -562,7 +566,10 @@ def _antonym_candidate(w: str) -> bool:
 def _aligned_opposites(p: Pair) -> list[tuple[str, str]]:
     """Opposites that replace each other in place ("current" -> "past"), not items of a longer list."""
     pairs = _opposite_pairs(p)
-    if not pairs:
+    # an opposite may also be said elsewhere in the other statement in other words ("open connection and …
+    # protected" / "secure connection and … protected"), so it is not a leftover word of either side
+    hidden = not pairs and any(OPPOSITES.get(x, _NONE) & p.b.words for x in p.low_a)
+    if not pairs and not hidden:
         return []
     ta = [t.lower for t in p.a.tokens if t.lower not in ("a", "an", "the")]
     tb = [t.lower for t in p.b.tokens if t.lower not in ("a", "an", "the")]
@@ -574,7 +581,12 @@ def _aligned_opposites(p: Pair) -> list[tuple[str, str]]:
         seg_a = set(ta[i1:i2]) | {norm_word(w) for w in ta[i1:i2]}
         seg_b = set(tb[j1:j2]) | {norm_word(w) for w in tb[j1:j2]}
         out.extend((x, y) for x, y in sorted(pairs) if x in seg_a and y in seg_b)
+        if hidden:
+            out.extend(sorted((x, y) for x in seg_a for y in OPPOSITES.get(x, _NONE) if y in seg_b))
     return out
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def rule_opposite(p: Pair) -> RuleHit | None:

@@ -85,7 +85,8 @@ black white; left right; front back; forward backward; behind ahead; underneath 
 distance direction; minimal maximal; least most; lowest highest; cheapest fastest; short long;
 shorter longer; small large; smaller larger; narrow wide; lightweight heavyweight; opt-in opt-out;
 secure open; protected open; protected vulnerable; audio visual; audio video; sound light; sound visual;
-single double
+single double; periodic continuous; periodically continuously; intermittent continuous;
+intermittently continuously; manual autonomous; manually autonomously
 """
 
 OPPOSITES: dict[str, frozenset[str]] = {}

@@ -404,3 +404,15 @@ def test_when_and_as_soon_as_open_the_same_condition():
     a = "Members shall be notified when a reserved book becomes available."
     assert added(a, "The system shall inform members as soon as a book they reserved is available.") == 0.0
     assert added(a, "Members shall be notified unless a reserved book becomes available.") == 1.0
+
+
+def test_an_opposite_the_other_statement_also_says_in_other_words_is_still_an_opposite():
+    # "protected" later in both statements means "secure" is no leftover word of B, yet "open" / "secure"
+    # replace each other in place
+    a = ("All pilot communication with the UAV shall require an open connection and shall be protected against "
+         "snooping.")
+    b = ("All pilot communication with the unmanned air vehicle shall require a secure connection and shall be "
+         "protected against snooping.")
+    v = classify(a, b)
+    assert (v.label, v.rule, v.values) == ("conflict", "opposite", ("open", "secure"))
+    assert [b[i:j] for i, j in v.spans_b] == ["secure"]
