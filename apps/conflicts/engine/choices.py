@@ -53,6 +53,9 @@ DEFAULT_CHOICE_SETS: tuple[ChoiceSet, ...] = (
     _cs("cadence", "hourly|every hour", "daily|every day|nightly|every night", "weekly|every week",
         "fortnightly|biweekly|every two weeks", "monthly|every month", "quarterly|every quarter",
         "yearly|annual|annually|every year"),
+    # the day a weekly thing happens ("the newsletter is sent on Tuesdays" / "… on Thursdays")
+    _cs("weekday", "monday|mondays", "tuesday|tuesdays", "wednesday|wednesdays", "thursday|thursdays",
+        "friday|fridays", "saturday|saturdays", "sunday|sundays"),
 )
 
 _NEGATING_BEFORE = re.compile(

@@ -237,6 +237,15 @@ def _noun_phrases(an: Analysis) -> list[tuple[int, int]]:
     return trimmed
 
 
+def _subject_words(an: Analysis) -> frozenset[str]:
+    """Content words of the subject (before the first modal or auxiliary); empty when there is none."""
+    phrases = _noun_phrases(an)
+    if not phrases:
+        return frozenset()
+    i, j = phrases[0]
+    return frozenset(t.norm for t in an.tokens[i:j] if t.norm in an.content)
+
+
 def _topic(p: Pair, limit: int = 5) -> str:
     """What both statements are about, as a phrase one can read aloud: the subject (or, for "X needs Y",
     the object) of either statement that holds the most of their shared content words ("customer
@@ -400,6 +409,9 @@ def rule_choice(p: Pair, choice_sets: ChoiceMatcher) -> RuleHit | None:
             continue
         if not shared and not (p.a.modality and p.b.modality):
             continue
+        subj_a, subj_b = _subject_words(p.a) - option_words, _subject_words(p.b) - option_words
+        if subj_a and subj_b and subj_a.isdisjoint(subj_b):
+            continue  # two things with an option each ("segments are calculated weekly" / "churn scores … daily")
         if p.dice < 0.1 and len(shared) < 1:
             continue
         ma_hit = next((m for m in xa if m.option not in pos_b or m.negated), xa[0])

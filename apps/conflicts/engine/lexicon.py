@@ -225,4 +225,7 @@ PARAPHRASE_GROUPS = (
     "allow let permit enable",
     "within inside",
     "approximately about around roughly",
+    # a connection that stops working, however the writer puts it
+    "lost broken interrupted dropped fails failed failure loss outage",
+    "malfunction malfunctions fault faults problem problems issue issues error errors",
 )

@@ -416,3 +416,19 @@ def test_an_opposite_the_other_statement_also_says_in_other_words_is_still_an_op
     v = classify(a, b)
     assert (v.label, v.rule, v.values) == ("conflict", "opposite", ("open", "secure"))
     assert [b[i:j] for i, j in v.spans_b] == ["secure"]
+
+
+def test_two_weekdays_for_one_weekly_thing_are_an_exclusive_choice():
+    v = classify("The newsletter is sent on Tuesdays.", "The newsletter is sent on Thursdays.")
+    assert (v.label, v.kind, v.values) == ("conflict", "exclusive_choice", ("Tuesdays", "Thursdays"))
+    assert classify("Deployments happen on Tuesdays and Thursdays.",
+                    "Deployments happen on Thursdays.").label != "conflict"
+
+
+def test_two_subjects_with_an_option_each_are_no_exclusive_choice():
+    # only the verb is shared: segments and churn scores each have their own cadence
+    v = classify("Customer segments are calculated weekly in the central data warehouse.",
+                 "Churn scores are calculated daily by the Data team.")
+    assert v.label != "conflict"
+    v = classify("Customer segments are calculated weekly.", "Customer segments are calculated daily.")
+    assert (v.label, v.kind) == ("conflict", "exclusive_choice")
