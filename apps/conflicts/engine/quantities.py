@@ -75,23 +75,27 @@ _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, 
 _PER = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0, "min": 60.0, "hour": 3600.0, "h": 3600.0,
         "hr": 3600.0, "day": _DAY, "week": 7 * _DAY, "month": 30.4 * _DAY, "year": 365 * _DAY}
 
-_LOWER = (r"at least|no less th[ae]n|not less th[ae]n|no fewer th[ae]n|a minimum of|minimum of|minimum|min\.?|"
+_LOWER = (r"at least|no less? th[ae]n|not less? th[ae]n|no fewer th[ae]n|a minimum of|minimum of|minimum|min\.?|"
           r"more th[ae]n|greater th[ae]n|over|above|exceeding|exceeds?|in excess of|upwards of|>=|≥|>|from")
-_UPPER = (r"at most|no more th[ae]n|not more th[ae]n|up to|a maximum of|maximum of|maximum|max\.?|less th[ae]n|"
+_UPPER = (r"at most|no more th[ae]n|not more th[ae]n|up to|a maximum of|maximum of|maximum|max\.?|less? th[ae]n|"
           r"fewer th[ae]n|under|below|within|no longer th[ae]n|not longer th[ae]n|shorter th[ae]n|faster th[ae]n|"
           r"not exceed(?:ing)?|not to exceed|<=|≤|<|by|before|max")
 # strict comparators: on a count of whole things "more than 4" means at least 5
-_STRICT_RE = re.compile(r"(?:more|greater|fewer|less)\s+th[ae]n|over|above|under|below|exceeding|exceeds?|in excess of|"
-                        r"[<>]")
+_STRICT_RE = re.compile(r"(?:more|greater|fewer|less?)\s+th[ae]n|over|above|under|below|exceeding|exceeds?|"
+                        r"in excess of|[<>]")
 # prepositions that are comparators only right before a figure ("above 700 feet", not "above a 70 story building")
 _SPATIAL = frozenset({"over", "above", "under", "below"})
 _EXACT = r"exactly|precisely|equal to|=|after|every|for|between"
 
+# "within the radius of 20 miles", "within a period of 30 days": the comparator still bounds the figure
+_SPAN_OF = r"(?:(?:radius|range|distance|period|span|window|time ?frame)\s+of\s+)?"
+# "20 miles plus or minus 2 miles": a tolerance around the figure
+_TOLERANCE_RE = re.compile(r"\s*(?:plus or minus|\+/-|\+-|±)\s*(\d+(?:\.\d+)?)\s*([a-zA-Z%°]+)?")
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _WORDNUM = "|".join(sorted((w for w in NUMBER_WORDS if w not in {"single"}), key=len, reverse=True))
 
 QUANTITY_RE = re.compile(
-    rf"(?:(?P<cmp>{_LOWER}|{_UPPER}|{_EXACT})\s+(?:the\s+|an?\s+)?)?"
+    rf"(?:(?P<cmp>{_LOWER}|{_UPPER}|{_EXACT})\s+(?:the\s+|an?\s+)?{_SPAN_OF})?"
     rf"(?P<cur>[$€£])?\s?(?<![\w.,])(?P<num>{_NUM}|(?:{_WORDNUM})\b)"
     rf"(?:\s?(?:-|to|and)\s?(?P<num2>{_NUM}))?"
     rf"(?:\s?(?P<mult>k|thousand|million|millions|mn|bn|billion)\b)?"
@@ -167,7 +171,10 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
     lowered = text.lower()
     has_remove = any(v in lowered for v in REMOVE_VERBS)
     has_keep = bool(_KEEP_RE.search(lowered))
+    skip_until = 0
     for m in QUANTITY_RE.finditer(text):
+        if m.start() < skip_until:
+            continue  # the tolerance of the figure before ("plus or minus 2 miles")
         num_s = m.group("num")
         value = _to_float(num_s)
         if value is None:
@@ -240,6 +247,13 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
             # on whole things the excluded bound moves by one instead
             value = value + 1 if kind == "lower" else (value - 1 if kind == "upper" and value >= 1 else value)
             strict = False
+        tol_m = _TOLERANCE_RE.match(text, m.end()) if kind == "exact" and value2 is None else None
+        if tol_m:
+            tol_unit = (tol_m.group(2) or "").lower()
+            tol_factor = UNITS[tol_unit][1] if UNITS.get(tol_unit, ("", 0.0))[0] == dim else factor
+            delta = float(tol_m.group(1)) * tol_factor
+            value, value2 = value - delta, value + delta
+            skip_until = tol_m.end()
         if value2 is not None and value2 > value:
             low, high = value, value2
         elif kind == "lower":
@@ -273,7 +287,9 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         if qualifier.startswith(("day", "night")):
             qualifier = "day" if qualifier.startswith("day") else "night"  # daylight, night-time, "nightime"
         start = m.start() if cmp or not m.group("cmp") else m.start("cur" if cur else "num")
-        if suffix:
+        if tol_m:
+            end = tol_m.end()
+        elif suffix:
             end = m.end("suffix")
         elif m.group("unit") and unit_tok:
             end = m.end("unit")

@@ -118,3 +118,22 @@ def test_a_preposition_before_an_article_is_a_place_not_a_bound(text, direction)
     assert q.direction == direction
     if direction == "exact":
         assert not q.strict and q.text[0].isdigit()
+
+
+def test_a_comparator_reaches_through_radius_of_and_period_of():
+    q = only("Surveillance covers a location within the radius of 20 miles of the origin.")
+    assert (q.direction, q.high) == ("upper", pytest.approx(32186.88))
+    assert only("Refunds are paid within a period of 14 days.").direction == "upper"
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("The flight range shall be 20 miles plus or minus 2 miles.", 18 * 1609.344, 22 * 1609.344),
+    ("The bolt is 5 mm ± 0.5 mm long.", 0.0045, 0.0055),
+])
+def test_a_tolerance_makes_a_range_not_a_second_figure(text, low, high):
+    q = only(text)
+    assert q.direction == "range" and q.low == pytest.approx(low) and q.high == pytest.approx(high)
+
+
+def test_les_than_is_a_misspelt_less_than():
+    assert only("The trip shall take les than 60 minutes.").direction == "upper"
