@@ -35,7 +35,7 @@ DEFAULT_CHOICE_SETS: tuple[ChoiceSet, ...] = (
         "zoho|zoho crm", "pipedrive", "sugarcrm"),
     _cs("programming language", "python", "java", "javascript|node.js|nodejs|node", "typescript",
         "c#|.net|dotnet", "golang", "ruby", "php", "kotlin", "scala", "rust"),
-    _cs("mobile platform", "ios|iphone|ipad", "android"),
+    # (no iOS / Android set: an app is usually wanted on both, so naming one does not exclude the other)
     _cs("SSO protocol", "saml|saml 2.0|saml2", "oidc|openid connect", "ldap", "kerberos"),
     _cs("processing mode", "batch|nightly batch|batch processing|nightly load|daily batch",
         "real-time|realtime|real time|streaming|near real-time|near-real-time"),

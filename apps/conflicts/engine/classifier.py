@@ -36,7 +36,7 @@ from .lexicon import (
     STOPWORDS,
 )
 from .pairdiff import DIFF_FEATURES, diff_features
-from .quantities import UNITS, Quantity, relation
+from .quantities import ID_LABEL_RE, UNITS, Quantity, relation
 from .statements import Statement
 
 Label = Literal["conflict", "duplicate", "neutral"]
@@ -244,6 +244,28 @@ def _subject_words(an: Analysis) -> frozenset[str]:
         return frozenset()
     i, j = phrases[0]
     return frozenset(t.norm for t in an.tokens[i:j] if t.norm in an.content)
+
+
+_ITEM_ID_RE = re.compile(ID_LABEL_RE.pattern[:-1] + r"(\d+(?:\.\d+)?)\b", re.IGNORECASE)
+
+
+def _items(an: Analysis) -> dict[str, str]:
+    """Numbered items a statement names ("priority 1 incidents" → {"priority": "1"})."""
+    return {m.group(1).lower(): m.group(2) for m in _ITEM_ID_RE.finditer(an.text)}
+
+
+def _different_items(p: Pair) -> bool:
+    """The statements are about different numbered items of one kind and say something else as well ("respond
+    to priority 1 incidents within 1 hour" / "priority 3 incidents within 2 days"): each item has its own rule.
+    When the item number is all that differs ("delivered in phase 1" / "in phase 2") it is the contested value."""
+    ia, ib = _items(p.a), _items(p.b)
+    if not any(ib.get(label, num) != num for label, num in ia.items()):
+        return False
+    return bool(p.da or p.db or p.a.neg_count != p.b.neg_count or _figures(p.a) != _figures(p.b))
+
+
+def _figures(an: Analysis) -> list[tuple[str, float, float]]:
+    return sorted((q.dim, q.low, q.high) for q in an.quantities)
 
 
 def _topic(p: Pair, limit: int = 5) -> str:
@@ -599,6 +621,22 @@ def _aligned_opposites(p: Pair) -> list[tuple[str, str]]:
 
 
 _NONE: frozenset[str] = frozenset()
+
+
+# the two ends of one transfer: when different actors do them, they describe one exchange, not a contradiction
+_TRANSFER_ENDS = frozenset({frozenset(norm_word(w) for w in x.split()) for x in (
+    "upload download", "send receive", "transmit receive", "import export", "push pull", "give take",
+    "lend borrow", "buy sell", "publish subscribe", "submit approve")})
+
+
+def _complementary_roles(p: Pair) -> bool:
+    """"Teachers upload course materials" / "students download course materials": two actors at the two
+    ends of one exchange."""
+    subj_a, subj_b = _subject_words(p.a), _subject_words(p.b)
+    if not (subj_a and subj_b and subj_a.isdisjoint(subj_b)):
+        return False
+    ends = {frozenset((norm_word(x), norm_word(y))) for x, y in _aligned_opposites(p)}
+    return bool(ends) and all(e in _TRANSFER_ENDS for e in ends)
 
 
 def rule_opposite(p: Pair) -> RuleHit | None:
@@ -985,6 +1023,10 @@ def classify(
     p = _merge_same_options(p, cs)
     if p.dice < RELATED_DICE and term != "duplicate":
         return NEUTRAL
+    if _different_items(p):
+        return Verdict("neutral", "", 0.0, "different_measures", "")
+    if _complementary_roles(p):
+        return Verdict("neutral", "", 0.0, "complementary_roles", "")
     for rule, fn in (("priority", lambda: rule_priority(p, meta_a, meta_b)), ("numeric", lambda: rule_numeric(p)),
                      ("negation", lambda: rule_negation(p)), ("scope", lambda: rule_scope(p)),
                      ("opposite", lambda: rule_opposite(p))):
@@ -1025,9 +1067,10 @@ def classify(
         # within a scanned collection a generic conflict must be one local edit of a closely related
         # statement; anything looser is left to the specific rules above
         return Verdict("neutral", "", round(1 - verdict.score, 3), "model+context", "")
-    if context_similarity is not None and verdict.label == "conflict" and _two_capabilities(p):
+    if context_similarity is not None and verdict.label == "conflict" and (_two_capabilities(p) or _another_object(p)):
         # a specification lists what users can do one capability at a time ("define / modify / drop
-        # nodes", "import / export evidence"): another action on the same thing is another feature
+        # nodes", "import / export evidence"): another action on the same thing, or the same action on another
+        # thing ("assign a driver / a vehicle"), is another feature
         return Verdict("neutral", "", round(1 - verdict.score, 3), "model+context", "")
     return verdict
 
@@ -1051,6 +1094,36 @@ def _two_capabilities(p: Pair) -> bool:
 
 
 OTHER_MIN_CONTEXT = 0.65
+
+_DETERMINERS = frozenset({"a", "an", "the", "all", "every", "each", "any", "some", "its", "their", "our", "his",
+                          "her", "your", "my"})
+
+
+def _another_object(p: Pair) -> bool:
+    """The one edit swaps the direct object of a shared verb for another thing ("assign a driver" / "assign a
+    vehicle", "print a boarding pass" / "print a baggage tag"): a specification lists what a component does to
+    each thing it handles one thing at a time, so both hold. Not an object after a preposition ("hosted in
+    Frankfurt" / "in Dublin", "owned by IT"): that names a place, a tool or an owner, usually one of them."""
+    if len(p.ops) != 1 or p.ops[0][0] != "replace":
+        return False
+    _tag, i1, i2, j1, j2 = p.ops[0]
+    toks = [t for t in p.a.tokens if t.lower not in ("a", "an", "the")]
+    if len(toks) != len(p.a.seq):
+        return False
+    k = i1 - 1
+    while k >= 0 and toks[k].lower in _DETERMINERS:
+        k -= 1
+    if k < 0 or toks[k].lower in STOPWORDS or not wordnet.lemmas(toks[k].lower, "v"):
+        return False
+    heads = []
+    for seq, lo, hi in ((p.a.seq, i1, i2), (p.b.seq, j1, j2)):
+        content = [w for w in seq[lo:hi] if w not in STOPWORDS and w[:1].isalpha()]
+        if not content:
+            return False
+        heads.append(content[-1])
+    x, y = heads
+    noun = all(wordnet.lemmas(w, "n") or not (wordnet.lemmas(w, "a") or wordnet.lemmas(w, "r")) for w in heads)
+    return noun and wordnet.relation(x, y) not in ("same", "near", "opposite")
 
 
 def residual_features(a: str, b: str, *, choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS

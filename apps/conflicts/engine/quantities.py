@@ -91,6 +91,12 @@ _EXACT = r"exactly|precisely|equal to|=|after|every|for|between"
 _SPAN_OF = r"(?:(?:radius|range|distance|period|span|window|time ?frame)\s+of\s+)?"
 # "20 miles plus or minus 2 miles": a tolerance around the figure
 _TOLERANCE_RE = re.compile(r"\s*(?:plus or minus|\+/-|\+-|±)\s*(\d+(?:\.\d+)?)\s*([a-zA-Z%°]+)?")
+# a number that names an item rather than measuring it: "priority 1 incidents", "phase 2", "level 3 support"
+ID_LABEL_RE = re.compile(r"\b(priority|severity|sev|level|tier|phase|stage|step|release|version|sprint|wave|"
+                         r"grade|class|category|type|chapter|section|article|appendix|room|gate|lane|zone)\s+$",
+                         re.IGNORECASE)
+# a bare number right after a name written with capitals (not the first word of the sentence)
+_VERSION_OF_RE = re.compile(r"(?<=\w)[ ,]+(?:[A-Za-z]*[A-Z][\w.+-]*)\s+$")
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _WORDNUM = "|".join(sorted((w for w in NUMBER_WORDS if w not in {"single"}), key=len, reverse=True))
 
@@ -188,7 +194,7 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
             value2 = None
         # Identifiers such as "TLS 1.2", "ISO 27001", "UCAR903" or years.
         before = text[max(0, m.start("num") - 1):m.start("num")]
-        if before.isalpha():
+        if before.isalpha() or (not m.group("cmp") and ID_LABEL_RE.search(text, 0, m.start("num"))):
             continue
         is_wordnum = not num_s[0].isdigit()
         dim = ""
@@ -212,6 +218,8 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         suffix = m.group("suffix")
         if not dim and unit_tok in STOPWORDS:
             unit_tok, suffix = "", None
+        if not dim and not unit_tok and not m.group("cmp") and _VERSION_OF_RE.search(text, 0, m.start("num")):
+            continue  # "iOS 16 and later", "TLS 1.2 or higher": a version of a named product, not a count
         if not dim:
             if unit_tok and unit_tok.isalpha():
                 nxt = re.findall(r"[A-Za-z]+", text[m.start("unit"):m.start("unit") + 40])[:2]

@@ -432,3 +432,35 @@ def test_two_subjects_with_an_option_each_are_no_exclusive_choice():
     assert v.label != "conflict"
     v = classify("Customer segments are calculated weekly.", "Customer segments are calculated daily.")
     assert (v.label, v.kind) == ("conflict", "exclusive_choice")
+
+
+def test_ios_and_android_do_not_exclude_each_other():
+    v = classify("The app shall work on iOS 16 and later.", "The app shall work on Android 12 and later.")
+    assert v.kind != "exclusive_choice"
+
+
+@pytest.mark.parametrize("a, b", [
+    ("The help desk shall respond to priority 1 incidents within 1 hour.",
+     "The help desk shall respond to priority 3 incidents within 2 days."),
+    ("Priority 1 incidents must be escalated to the duty manager.",
+     "Priority 3 incidents must not be escalated to the duty manager."),
+])
+def test_different_numbered_items_each_have_their_own_rule(a, b):
+    v = classify(a, b)
+    assert (v.label, v.rule) == ("neutral", "different_measures")
+
+
+def test_the_same_numbered_item_with_two_rules_is_still_a_conflict():
+    v = classify("The help desk shall respond to priority 1 incidents within 1 hour.",
+                 "The help desk shall respond to priority 1 incidents within 2 days.")
+    assert (v.label, v.kind) == ("conflict", "numeric")
+    assert classify("The loyalty app is delivered in phase 1.", "The loyalty app is delivered in phase 2.").label \
+        == "conflict"
+
+
+def test_two_actors_at_the_two_ends_of_one_exchange_do_not_conflict():
+    v = classify("Teachers shall be able to upload course materials.",
+                 "Students shall be able to download course materials.")
+    assert (v.label, v.rule) == ("neutral", "complementary_roles")
+    assert classify("Teachers shall be able to upload course materials.",
+                    "Teachers shall be able to download course materials.").label == "conflict"

@@ -137,3 +137,17 @@ def test_a_tolerance_makes_a_range_not_a_second_figure(text, low, high):
 
 def test_les_than_is_a_misspelt_less_than():
     assert only("The trip shall take les than 60 minutes.").direction == "upper"
+
+
+@pytest.mark.parametrize("text", [
+    "The app shall work on iOS 16 and later.",
+    "Data in transit uses TLS 1.2 or higher.",
+    "The help desk answers priority 1 incidents first.",
+    "Phase 2 of the rollout covers the shops.",
+])
+def test_a_version_or_a_numbered_item_is_no_figure(text):
+    assert extract_quantities(text) == []
+
+
+def test_a_count_after_a_name_is_still_a_count():
+    assert only("The UAV shall serve 4 Viewers.").dim.startswith("count")
