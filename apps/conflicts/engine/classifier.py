@@ -1204,7 +1204,10 @@ def _different_measures(p: Pair) -> bool:
                 quals_b = {q.qualifier for q in p.b.quantities if q.dim == x.dim}
                 if quals_a != quals_b:
                     return True
-    return False
+    # versions of two different products ("iOS 16 and later" / "Android 12 and later")
+    va = {q.dim for q in p.a.quantities if q.dim.startswith("version:")}
+    vb = {q.dim for q in p.b.quantities if q.dim.startswith("version:")}
+    return bool(va and vb and va.isdisjoint(vb))
 
 
 def _model_verdict(p: Pair, feats: dict[str, float], ta: str, tb: str, meta_a: Mapping[str, str],

@@ -96,7 +96,7 @@ ID_LABEL_RE = re.compile(r"\b(priority|severity|sev|level|tier|phase|stage|step|
                          r"grade|class|category|type|chapter|section|article|appendix|room|gate|lane|zone)\s+$",
                          re.IGNORECASE)
 # a bare number right after a name written with capitals (not the first word of the sentence)
-_VERSION_OF_RE = re.compile(r"(?<=\w)[ ,]+(?:[A-Za-z]*[A-Z][\w.+-]*)\s+$")
+_VERSION_OF_RE = re.compile(r"(?<=\w)[ ,]+([A-Za-z]*[A-Z][\w.+-]*)\s+$")
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _WORDNUM = "|".join(sorted((w for w in NUMBER_WORDS if w not in {"single"}), key=len, reverse=True))
 
@@ -107,8 +107,8 @@ QUANTITY_RE = re.compile(
     rf"(?:\s?(?P<mult>k|thousand|million|millions|mn|bn|billion)\b)?"
     r"\s?-?\s?(?P<unit>%|°|(?!(?:or|and|at|to)\b)[a-zA-Z][a-zA-Z/\-]*)?"
     r"(?P<suffix>\s*(?:or (?:more|greater|larger|bigger|less|fewer|smaller|higher|lower|longer|shorter|above|"
-    r"below|faster)|"
-    r"and (?:above|up|over|below)|"
+    r"below|faster|later|newer)|"
+    r"and (?:above|up|over|below|later|newer|higher)|"
     r"at (?:the )?(?:least|most)|minimum|maximum))?",
     re.IGNORECASE,
 )
@@ -158,7 +158,7 @@ def _classify_cmp(cmp: str | None, suffix: str | None) -> str:
     if suffix:
         s = suffix.strip().lower()
         if any(w in s for w in ("more", "greater", "larger", "bigger", "higher", "longer", "above", "up", "over",
-                                "least", "minimum")):
+                                "least", "minimum", "later", "newer")):
             return "lower"
         return "upper"
     if not cmp:
@@ -218,8 +218,11 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         suffix = m.group("suffix")
         if not dim and unit_tok in STOPWORDS:
             unit_tok, suffix = "", None
-        if not dim and not unit_tok and not m.group("cmp") and _VERSION_OF_RE.search(text, 0, m.start("num")):
-            continue  # "iOS 16 and later", "TLS 1.2 or higher": a version of a named product, not a count
+        version_of = None if dim or unit_tok or m.group("cmp") else _VERSION_OF_RE.search(text, 0, m.start("num"))
+        if version_of:
+            # "iOS 16 and later", "TLS 1.2 or higher": a version of a named product, comparable only with
+            # versions of the same product
+            dim = "version:" + version_of.group(1).lower()
         if not dim:
             if unit_tok and unit_tok.isalpha():
                 nxt = re.findall(r"[A-Za-z]+", text[m.start("unit"):m.start("unit") + 40])[:2]
@@ -295,6 +298,8 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         if qualifier.startswith(("day", "night")):
             qualifier = "day" if qualifier.startswith("day") else "night"  # daylight, night-time, "nightime"
         start = m.start() if cmp or not m.group("cmp") else m.start("cur" if cur else "num")
+        if version_of:
+            start = version_of.start(1)  # quote "Android 12 or later", not "12 or later"
         if tol_m:
             end = tol_m.end()
         elif suffix:

@@ -140,13 +140,27 @@ def test_les_than_is_a_misspelt_less_than():
 
 
 @pytest.mark.parametrize("text", [
-    "The app shall work on iOS 16 and later.",
-    "Data in transit uses TLS 1.2 or higher.",
     "The help desk answers priority 1 incidents first.",
     "Phase 2 of the rollout covers the shops.",
 ])
-def test_a_version_or_a_numbered_item_is_no_figure(text):
+def test_a_numbered_item_is_no_figure(text):
     assert extract_quantities(text) == []
+
+
+@pytest.mark.parametrize("text, dim, low, quoted", [
+    ("The app shall work on iOS 16 and later.", "version:ios", 16, "iOS 16 and later"),
+    ("Data in transit uses TLS 1.2 or higher.", "version:tls", 1.2, "TLS 1.2 or higher"),
+])
+def test_a_version_is_a_figure_of_its_own_product(text, dim, low, quoted):
+    q = only(text)
+    assert (q.dim, q.low, q.direction, q.text) == (dim, low, "lower", quoted)
+
+
+def test_versions_compare_only_within_one_product():
+    v = classify("The mobile app requires Android 12 or later.", "The mobile app must run on Android 10 and later.")
+    assert (v.label, v.kind) == ("conflict", "numeric")
+    v = classify("The app shall work on iOS 16 and later.", "The app shall work on Android 12 and later.")
+    assert (v.label, v.rule) == ("neutral", "different_measures")
 
 
 def test_a_count_after_a_name_is_still_a_count():
