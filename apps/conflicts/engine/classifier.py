@@ -632,11 +632,13 @@ _TRANSFER_ENDS = frozenset({frozenset(norm_word(w) for w in x.split()) for x in 
 def _complementary_roles(p: Pair) -> bool:
     """"Teachers upload course materials" / "students download course materials": two actors at the two
     ends of one exchange."""
-    subj_a, subj_b = _subject_words(p.a), _subject_words(p.b)
-    if not (subj_a and subj_b and subj_a.isdisjoint(subj_b)):
+    ends = {frozenset((norm_word(x), norm_word(y))) for x, y in _opposite_pairs(p)}
+    if not ends or not all(e in _TRANSFER_ENDS for e in ends):
         return False
-    ends = {frozenset((norm_word(x), norm_word(y))) for x, y in _aligned_opposites(p)}
-    return bool(ends) and all(e in _TRANSFER_ENDS for e in ends)
+    # the actor: the subject before the modal verb, or else the first content word ("The agency uploads …")
+    subj_a = _subject_words(p.a) or {_subject(p.a)} - {""}
+    subj_b = _subject_words(p.b) or {_subject(p.b)} - {""}
+    return bool(subj_a and subj_b and subj_a.isdisjoint(subj_b))
 
 
 def rule_opposite(p: Pair) -> RuleHit | None:
