@@ -3,9 +3,10 @@
 import json
 from pathlib import Path
 
-from apps.conflicts.engine import Statement, classify
+from apps.conflicts.engine import Statement, classify, scan
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "workstream_pairs.jsonl"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURE = FIXTURES / "workstream_pairs.jsonl"
 
 
 def load():
@@ -47,3 +48,24 @@ def test_duplicates_are_not_called_conflicts():
     dups = [(r, v) for r, v in vs if r["label"] == "duplicate"]
     assert all(v.label != "conflict" for _, v in dups)
     assert sum(v.label == "duplicate" for _, v in dups) / len(dups) >= 0.8
+
+
+# A collection written for Concord: 20 IT / Marketing / Data statements with eight planted conflicts and two
+# duplicates, mixed with 25 pairs of related requirements that can all hold together ("export reports as PDF" /
+# "… as CSV", "assign a driver" / "… a vehicle", "priority 1" / "priority 3 incidents", "iOS 16" / "Android 12").
+PLANTED_CONFLICTS = {
+    ("it-1", "mk-1"): "exclusive_choice", ("it-3", "mk-3"): "numeric", ("it-4", "mk-2"): "exclusive_choice",
+    ("it-5", "mk-4"): "negation", ("it-8", "da-1"): "numeric", ("it-10", "mk-5"): "exclusive_choice",
+    ("mk-6", "da-2"): "exclusive_choice", ("mk-9", "da-4"): "negation",
+}
+PLANTED_DUPLICATES = {("it-2", "da-9"), ("mk-10", "da-3")}
+
+
+def test_a_scan_finds_the_planted_conflicts_and_leaves_compatible_requirements_alone():
+    rows = [json.loads(line) for line in (FIXTURES / "scan_collection.jsonl").read_text().splitlines() if line]
+    statements = [Statement(r["id"], r["text"], 0, len(r["text"])) for r in rows]
+    findings = {(f.a.key, f.b.key): f.verdict for f in scan(statements, workers=1)}
+    conflicts = {k: v.kind for k, v in findings.items() if v.label == "conflict"}
+    assert {k: conflicts.get(k) for k in PLANTED_CONFLICTS} == PLANTED_CONFLICTS
+    assert len(set(conflicts) - set(PLANTED_CONFLICTS)) <= 1, set(conflicts) - set(PLANTED_CONFLICTS)
+    assert all(findings[k].label == "duplicate" for k in PLANTED_DUPLICATES)
