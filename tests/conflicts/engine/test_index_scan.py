@@ -80,6 +80,12 @@ def test_parallel_scan_equals_serial_scan():
     assert [(f.a.key, f.b.key, f.verdict) for f in serial] == [(f.a.key, f.b.key, f.verdict) for f in parallel]
 
 
+def _scan_pairs(texts: list[str]) -> dict:
+    """Verdicts of a one-process scan over the texts, keyed by the two positions as strings."""
+    statements = [Statement(str(i), t, 0, len(t)) for i, t in enumerate(texts)]
+    return {(f.a.key, f.b.key): f.verdict for f in scan(statements, workers=1)}
+
+
 def test_in_a_scan_another_action_on_the_same_thing_is_another_capability_not_a_conflict():
     texts = [
         "The platform shall provide users with the ability to define intermediate nodes in the tree view.",
@@ -89,8 +95,7 @@ def test_in_a_scan_another_action_on_the_same_thing_is_another_capability_not_a_
         "The platform shall provide users with the ability to increase the retention period of evidence items.",
         "The platform shall provide users with the ability to decrease the retention period of evidence items.",
     ]
-    statements = [Statement(str(i), t, 0, len(t)) for i, t in enumerate(texts)]
-    found = {(f.a.key, f.b.key): f.verdict for f in scan(statements, workers=1)}
+    found = _scan_pairs(texts)
     assert found.get(("0", "1")) is None or found[("0", "1")].label != "conflict"
     assert found.get(("2", "3")) is None or found[("2", "3")].label != "conflict"
     # antonyms are still a conflict: the opposite rule decides those, not the model
@@ -106,8 +111,7 @@ def test_in_a_scan_the_same_action_on_another_thing_is_another_capability_but_an
         "The customer portal shall be hosted in Frankfurt.",
         "The customer portal shall be hosted in Dublin.",
     ]
-    statements = [Statement(str(i), t, 0, len(t)) for i, t in enumerate(texts)]
-    found = {(f.a.key, f.b.key): f.verdict for f in scan(statements, workers=1)}
+    found = _scan_pairs(texts)
     # without the collection the model calls the first two pairs conflicts; in a scan they are two duties
     assert classify(texts[0], texts[1]).label == "conflict"
     assert ("0", "1") not in found or found[("0", "1")].label != "conflict"
