@@ -626,7 +626,7 @@ _NONE: frozenset[str] = frozenset()
 # the two ends of one transfer: when different actors do them, they describe one exchange, not a contradiction
 _TRANSFER_ENDS = frozenset({frozenset(norm_word(w) for w in x.split()) for x in (
     "upload download", "send receive", "transmit receive", "import export", "push pull", "give take",
-    "lend borrow", "buy sell", "publish subscribe", "submit approve")})
+    "lend borrow", "buy sell", "publish subscribe")})
 
 
 def _complementary_roles(p: Pair) -> bool:
