@@ -216,11 +216,12 @@ def condition_roles(text: str) -> tuple[int, ...]:
     return tuple(roles)
 
 
-def _compound_forms(an: Analysis) -> dict[tuple[str, ...], Token]:
+@lru_cache(maxsize=100_000)
+def _compound_forms(text: str) -> dict[tuple[str, ...], Token]:
     """Each hyphenated word of a statement under its open spellings: "touch-screen" → ("touch", "screen") and
     ("touchscreen",)."""
     forms: dict[tuple[str, ...], Token] = {}
-    for t in an.tokens:
+    for t in analyse(text).tokens:
         parts = tuple(p for p in t.lower.split("-") if p)
         if len(parts) > 1 and "/" not in t.lower:
             forms[parts] = t
@@ -254,5 +255,7 @@ def _respell(an: Analysis, forms: dict[tuple[str, ...], Token]) -> Analysis:
 def join_compounds(a: Analysis, b: Analysis) -> tuple[Analysis, Analysis]:
     """Spell a compound the way the other statement does: "touch screen" / "e-mail" in one and "touch-screen" /
     "email" in the other are one word in both, not a replaced word (which reads as a one-word substitution)."""
-    fa, fb = _compound_forms(a), _compound_forms(b)
+    if "-" not in a.text and "-" not in b.text:
+        return a, b  # the common case: nothing is hyphenated
+    fa, fb = _compound_forms(a.text), _compound_forms(b.text)
     return (_respell(a, fb) if fb else a), (_respell(b, fa) if fa else b)

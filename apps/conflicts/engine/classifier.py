@@ -251,7 +251,12 @@ _ITEM_ID_RE = re.compile(ID_LABEL_RE.pattern[:-1] + r"(\d+(?:\.\d+)?)\b", re.IGN
 
 def _items(an: Analysis) -> dict[str, str]:
     """Numbered items a statement names ("priority 1 incidents" → {"priority": "1"})."""
-    return {m.group(1).lower(): m.group(2) for m in _ITEM_ID_RE.finditer(an.text)}
+    return _items_of(an.text)
+
+
+@lru_cache(maxsize=100_000)
+def _items_of(text: str) -> dict[str, str]:
+    return {m.group(1).lower(): m.group(2) for m in _ITEM_ID_RE.finditer(text)}
 
 
 def _different_items(p: Pair) -> bool:
@@ -624,16 +629,21 @@ _NONE: frozenset[str] = frozenset()
 
 
 # the two ends of one transfer: when different actors do them, they describe one exchange, not a contradiction
-_TRANSFER_ENDS = frozenset({frozenset(norm_word(w) for w in x.split()) for x in (
-    "upload download", "send receive", "transmit receive", "import export", "push pull", "give take",
-    "lend borrow", "buy sell", "publish subscribe")})
+_TRANSFER_ENDS: dict[str, str] = {}
+for _x, _y in (("upload", "download"), ("send", "receive"), ("transmit", "receive"), ("import", "export"),
+               ("push", "pull"), ("give", "take"), ("lend", "borrow"), ("buy", "sell"), ("publish", "subscribe")):
+    _TRANSFER_ENDS[norm_word(_x)] = norm_word(_y)
+    _TRANSFER_ENDS[norm_word(_y)] = norm_word(_x)
 
 
 def _complementary_roles(p: Pair) -> bool:
     """"Teachers upload course materials" / "students download course materials": two actors at the two
     ends of one exchange."""
-    ends = {frozenset((norm_word(x), norm_word(y))) for x, y in _opposite_pairs(p)}
-    if not ends or not all(e in _TRANSFER_ENDS for e in ends):
+    ends_a = {norm_word(w) for w in p.low_a} & _TRANSFER_ENDS.keys()
+    if not ends_a:
+        return False  # the common case, decided without looking further
+    ends_b = {norm_word(w) for w in p.low_b}
+    if not all(_TRANSFER_ENDS[x] in ends_b for x in ends_a):
         return False
     # the actor: the subject before the modal verb, or else the first content word ("The agency uploads …")
     subj_a = _subject_words(p.a) or {_subject(p.a)} - {""}
