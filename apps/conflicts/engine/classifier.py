@@ -36,7 +36,7 @@ from .lexicon import (
     STOPWORDS,
 )
 from .pairdiff import DIFF_FEATURES, diff_features
-from .quantities import ID_LABEL_RE, UNITS, Quantity, relation
+from .quantities import UNITS, Quantity, numbered_items, relation
 from .statements import Statement
 
 Label = Literal["conflict", "duplicate", "neutral"]
@@ -246,24 +246,11 @@ def _subject_words(an: Analysis) -> frozenset[str]:
     return frozenset(t.norm for t in an.tokens[i:j] if t.norm in an.content)
 
 
-_ITEM_ID_RE = re.compile(ID_LABEL_RE.pattern[:-1] + r"(\d+(?:\.\d+)?)\b", re.IGNORECASE)
-
-
-def _items(an: Analysis) -> dict[str, str]:
-    """Numbered items a statement names ("priority 1 incidents" → {"priority": "1"})."""
-    return _items_of(an.text)
-
-
-@lru_cache(maxsize=100_000)
-def _items_of(text: str) -> dict[str, str]:
-    return {m.group(1).lower(): m.group(2) for m in _ITEM_ID_RE.finditer(text)}
-
-
 def _different_items(p: Pair) -> bool:
     """The statements are about different numbered items of one kind and say something else as well ("respond
     to priority 1 incidents within 1 hour" / "priority 3 incidents within 2 days"): each item has its own rule.
     When the item number is all that differs ("delivered in phase 1" / "in phase 2") it is the contested value."""
-    ia, ib = _items(p.a), _items(p.b)
+    ia, ib = numbered_items(p.a.text), numbered_items(p.b.text)
     if not any(ib.get(label, num) != num for label, num in ia.items()):
         return False
     return bool(p.da or p.db or p.a.neg_count != p.b.neg_count or _figures(p.a) != _figures(p.b))
@@ -1107,8 +1094,8 @@ def _two_capabilities(p: Pair) -> bool:
 
 OTHER_MIN_CONTEXT = 0.65
 
-_DETERMINERS = frozenset({"a", "an", "the", "all", "every", "each", "any", "some", "its", "their", "our", "his",
-                          "her", "your", "my"})
+# what may stand between a verb and its object: the topic's dropped determiners plus "the" and a few more
+_DETERMINERS = _TOPIC_DROP | {"the", "some", "his", "her", "your", "my"}
 
 
 def _another_object(p: Pair) -> bool:

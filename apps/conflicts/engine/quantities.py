@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import KEEP_VERBS, NUMBER_WORDS, REMOVE_VERBS, STOPWORDS
 
@@ -92,9 +93,10 @@ _SPAN_OF = r"(?:(?:radius|range|distance|period|span|window|time ?frame)\s+of\s+
 # "20 miles plus or minus 2 miles": a tolerance around the figure
 _TOLERANCE_RE = re.compile(r"\s*(?:plus or minus|\+/-|\+-|±)\s*(\d+(?:\.\d+)?)\s*([a-zA-Z%°]+)?")
 # a number that names an item rather than measuring it: "priority 1 incidents", "phase 2", "level 3 support"
-ID_LABEL_RE = re.compile(r"\b(priority|severity|sev|level|tier|phase|stage|step|release|version|sprint|wave|"
-                         r"grade|class|category|type|chapter|section|article|appendix|room|gate|lane|zone)\s+$",
-                         re.IGNORECASE)
+_ITEM_LABELS = (r"(priority|severity|sev|level|tier|phase|stage|step|release|version|sprint|wave|grade|class|"
+                r"category|type|chapter|section|article|appendix|room|gate|lane|zone)")
+_ITEM_LABEL_BEFORE_RE = re.compile(rf"\b{_ITEM_LABELS}\s+$", re.IGNORECASE)
+_ITEM_RE = re.compile(rf"\b{_ITEM_LABELS}\s+(\d+(?:\.\d+)?)\b", re.IGNORECASE)
 # a bare number right after a name written with capitals (not the first word of the sentence)
 _VERSION_OF_RE = re.compile(r"(?<=\w)[ ,]+([A-Za-z]*[A-Z][\w.+-]*)\s+$")
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -194,7 +196,7 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
             value2 = None
         # Identifiers such as "TLS 1.2", "ISO 27001", "UCAR903" or years.
         before = text[max(0, m.start("num") - 1):m.start("num")]
-        if before.isalpha() or (not m.group("cmp") and ID_LABEL_RE.search(text, 0, m.start("num"))):
+        if before.isalpha() or (not m.group("cmp") and _ITEM_LABEL_BEFORE_RE.search(text, 0, m.start("num"))):
             continue
         is_wordnum = not num_s[0].isdigit()
         dim = ""
@@ -312,6 +314,12 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         out.append(Quantity(dim, low, high, text[start:end].strip(), start, end, qualifier, role,
                             unit_tok or (cur or ""), direction, strict and direction in ("lower", "upper")))
     return out
+
+
+@lru_cache(maxsize=100_000)
+def numbered_items(text: str) -> dict[str, str]:
+    """Numbered items a statement names, label → number ("priority 1 incidents" → {"priority": "1"})."""
+    return {m.group(1).lower(): m.group(2) for m in _ITEM_RE.finditer(text)}
 
 
 def _close(x: float, y: float, tol: float) -> bool:
