@@ -22,7 +22,7 @@ from .quantities import Quantity, extract_quantities
 # "TheAviary", "theHummingbird": a missing space after "the" before a name is split off first
 TOKEN_RE = re.compile(r"[Tt]he(?=[A-Z][a-z])|[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?(?:[-/][A-Za-z0-9]+)*|"
                       r"\d+(?:[.,]\d+)*%?|[$€£%]")
-_ARTICLES = frozenset({"a", "an", "the"})
+ARTICLES = frozenset({"a", "an", "the"})
 _OUT_OF_SCOPE_RE = re.compile("|".join(OUT_OF_SCOPE_PATTERNS), re.IGNORECASE)
 _DEFINITION_RE = re.compile(
     r"^\s*(?:(?:we|the\s+\w+(?:\s+\w+)?)\s+(?:define|defines|consider|considers|count|counts)\s+(?:an?\s+|the\s+)?"
@@ -124,7 +124,7 @@ def _is_content(norm: str) -> bool:
 
 def _norm_term(term: str) -> str:
     words = [norm_word(w) for w in TOKEN_RE.findall(term)]
-    return " ".join(w for w in words if w not in _ARTICLES and w not in {"term", "our", "an", "of"})
+    return " ".join(w for w in words if w not in ARTICLES and w not in {"term", "our", "an", "of"})
 
 
 _NOT_IN_TERM = MODAL_MUST | MODAL_SHOULD | MODAL_MAY | {"provide", "provides", "support", "supports", "be",
@@ -141,7 +141,7 @@ def analyse(text: str) -> Analysis:
     shouting = text.isupper()
     tokens = tuple(Token(_token_norm(m.group(), shouting), m.group().lower(), m.start(), m.end())
                    for m in TOKEN_RE.finditer(text))
-    seq = tuple(t.norm for t in tokens if t.lower not in _ARTICLES)
+    seq = tuple(t.norm for t in tokens if t.lower not in ARTICLES)
     content = frozenset(t.norm for t in tokens if _is_content(t.norm))
     lowers = [t.lower for t in tokens]
     # "no more than", "not later than" are comparators, not negations
@@ -247,7 +247,7 @@ def _respell(an: Analysis, forms: dict[tuple[str, ...], Token]) -> Analysis:
             i += 1
     if len(merged) == len(words):  # nothing was joined
         return an
-    return replace(an, seq=tuple(t.norm for t in merged if t.lower not in _ARTICLES),
+    return replace(an, seq=tuple(t.norm for t in merged if t.lower not in ARTICLES),
                    content=frozenset(t.norm for t in merged if _is_content(t.norm)),
                    words=an.words | {w for t in merged for w in (t.lower, t.norm)})
 
@@ -259,3 +259,8 @@ def join_compounds(a: Analysis, b: Analysis) -> tuple[Analysis, Analysis]:
         return a, b  # the common case: nothing is hyphenated
     fa, fb = _compound_forms(a.text), _compound_forms(b.text)
     return (_respell(a, fb) if fb else a), (_respell(b, fa) if fa else b)
+
+
+def article_free_tokens(an: Analysis) -> tuple[Token, ...]:
+    """The tokens that `an.seq` is made of, in order (articles dropped), so an index into seq is one here."""
+    return tuple(t for t in an.tokens if t.lower not in ARTICLES)

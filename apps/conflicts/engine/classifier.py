@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Literal
 
 from . import wordnet
-from .analysis import CONDITION_OPENERS, INSIDE, OUTSIDE, Analysis, analyse, condition_roles, join_compounds, norm_word
+from .analysis import (
+    CONDITION_OPENERS,
+    INSIDE,
+    OUTSIDE,
+    Analysis,
+    analyse,
+    article_free_tokens,
+    condition_roles,
+    join_compounds,
+    norm_word,
+)
 from .boost import predict_logits
 from .choices import DEFAULT_CHOICE_SETS, ChoiceMatcher, ChoiceMention, ChoiceSet, matcher_for
 from .lexicon import (
@@ -597,8 +607,8 @@ def _aligned_opposites(p: Pair) -> list[tuple[str, str]]:
     hidden = not pairs and any(OPPOSITES.get(x, _NONE) & p.b.words for x in p.low_a)
     if not pairs and not hidden:
         return []
-    ta = [t.lower for t in p.a.tokens if t.lower not in ("a", "an", "the")]
-    tb = [t.lower for t in p.b.tokens if t.lower not in ("a", "an", "the")]
+    ta = [t.lower for t in article_free_tokens(p.a)]
+    tb = [t.lower for t in article_free_tokens(p.b)]
     sm = SequenceMatcher(None, [norm_word(w) for w in ta], [norm_word(w) for w in tb], autojunk=False)
     out = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
@@ -1106,7 +1116,7 @@ def _another_object(p: Pair) -> bool:
     if len(p.ops) != 1 or p.ops[0][0] != "replace":
         return False
     _tag, i1, i2, j1, j2 = p.ops[0]
-    toks = [t for t in p.a.tokens if t.lower not in ("a", "an", "the")]
+    toks = article_free_tokens(p.a)
     if len(toks) != len(p.a.seq):
         return False
     k = i1 - 1

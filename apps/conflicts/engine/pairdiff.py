@@ -25,7 +25,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from . import wordnet
-from .analysis import INSIDE, analyse, condition_roles, norm_word
+from .analysis import ARTICLES, INSIDE, analyse, article_free_tokens, condition_roles, norm_word
 from .lexicon import (
     MODAL_MAY,
     MODAL_MUST,
@@ -39,7 +39,6 @@ from .lexicon import (
     UNIVERSAL,
 )
 
-_ARTICLES = frozenset({"a", "an", "the"})
 _MODALS = MODAL_MUST | MODAL_SHOULD | MODAL_MAY | {"shall", "must", "should", "will", "may", "can"}
 _SUBJECT_END = frozenset({"shall", "must", "should", "will", "may", "can", "could", "is", "are", "has", "have",
                           "needs", "need"})
@@ -69,10 +68,6 @@ _BOILER = frozenset({
     "authorized", "please", "kindly", "always", "also", "fully", "provide", "support", "system", "capable",
     "able", "ability", "possible", "responsible", "make", "sure", "manner", "fashion", "way", "order",
     "following", "given", "whole", "entire", "overall", "certain"})
-
-
-def _stripped(an) -> tuple:  # tokens aligned with an.seq (articles dropped)
-    return tuple(t for t in an.tokens if t.lower not in _ARTICLES)
 
 
 @lru_cache(maxsize=100_000)
@@ -192,7 +187,7 @@ def _similar_word(x: str, y: str) -> bool:
 def diff_features(p) -> dict[str, float]:
     a, b = p.a, p.b
     ops = p.ops
-    ta, tb = _stripped(a), _stripped(b)
+    ta, tb = article_free_tokens(a), article_free_tokens(b)
     wa, wb = a.seq, b.seq
     rep = ins = 0
     n_rep_ops = 0
@@ -286,7 +281,7 @@ def diff_features(p) -> dict[str, float]:
         "d_single_sub": float(single_sub),
         "d_changed_num": float(any(w[:1].isdigit() for w in ch)),
         "d_changed_neg": float(bool(ch & NEGATORS)),
-        "d_changed_modal_only": float(bool(ch) and ch <= (_MODALS | STOPWORDS | _ARTICLES) and bool(ch & _MODALS)),
+        "d_changed_modal_only": float(bool(ch) and ch <= (_MODALS | STOPWORDS | ARTICLES) and bool(ch & _MODALS)),
         "d_changed_quant": float(bool(ch & _QUANT)),
         "d_changed_cap": float(cap),
         "d_changed_content": min(len(content_changed), 10) / 10,
