@@ -17,7 +17,7 @@ from .lexicon import (
     SYNONYMS,
     UNIVERSAL,
 )
-from .quantities import Quantity, extract_quantities
+from .quantities import NEGATED_BOUND_RE, Quantity, extract_quantities
 
 # "TheAviary", "theHummingbird": a missing space after "the" before a name is split off first
 TOKEN_RE = re.compile(r"[Tt]he(?=[A-Z][a-z])|[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?(?:[-/][A-Za-z0-9]+)*|"
@@ -50,6 +50,10 @@ _NEG_MODAL_RE = re.compile(
 )
 
 
+# plurals of words that end in "-che" themselves ("cache" -> "caches")
+_E_STEMS = frozenset({"caches", "niches", "headaches", "avalanches", "moustaches", "mustaches", "psyches"})
+
+
 def norm_word(w: str) -> str:
     w = w.lower().replace("’", "'")
     if w.endswith("'s"):
@@ -58,6 +62,8 @@ def norm_word(w: str) -> str:
         return SYNONYMS[w]
     if len(w) > 4 and w.endswith("ies"):
         w = w[:-3] + "y"
+    elif len(w) > 4 and w.endswith(("sses", "ches", "shes", "xes")) and w not in _E_STEMS:
+        w = w[:-2]  # "pushes" -> "push", "processes" -> "process", "fixes" -> "fix" (not "pushe")
     elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "ics")):
         w = w[:-1]
     return SYNONYMS.get(w, w)
@@ -145,10 +151,11 @@ def analyse(text: str) -> Analysis:
     content = frozenset(t.norm for t in tokens if _is_content(t.norm))
     lowers = [t.lower for t in tokens]
     # "no more than", "not later than" are comparators, not negations
-    comparator_negs = len(_COMPARATOR_NEG_RE.findall(text))
+    # ("shall not be rostered for more than 100 hours" too: the "not" turns the bound round, see quantities)
+    comparator_negs = len(_COMPARATOR_NEG_RE.findall(text)) + len(NEGATED_BOUND_RE.findall(text))
     neg_count = _negations(lowers) - comparator_negs
     neg_count += len(_PRIVATIVE_RE.findall(text))
-    if _NEG_MODAL_RE.search(_COMPARATOR_NEG_RE.sub(" ", text)):
+    if _NEG_MODAL_RE.search(NEGATED_BOUND_RE.sub(" ", _COMPARATOR_NEG_RE.sub(" ", text))):
         modality = "neg"
     elif any(w in MODAL_MUST for w in lowers) or re.search(r"\b(?:has|have|need|needs) to\b", text, re.I):
         modality = "must"

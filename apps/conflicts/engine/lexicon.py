@@ -124,6 +124,7 @@ stop end terminate finish halt: stop;
 display screen view page: page;
 support provide offer enable allow: support;
 utilise utilize use employ leverage: use;
+using via: with;
 automatic automatically auto: automatic;
 manual manually: manual;
 immediately instantly promptly: immediately;

@@ -35,9 +35,11 @@ _unit("time", 60.0, "min", "mins", "minute", "minutes")
 _unit("time", 3600.0, "h", "hr", "hrs", "hour", "hours")
 _unit("time", _DAY, "d", "day", "days", "business-day", "business-days")
 _unit("time", 7 * _DAY, "wk", "wks", "week", "weeks")
-_unit("time", 30.4 * _DAY, "mo", "mos", "month", "months")
-_unit("time", 91.3 * _DAY, "quarter", "quarters")
-_unit("time", 365 * _DAY, "y", "yr", "yrs", "year", "years")
+# a month and a quarter are a twelfth and a fourth of the year, so "12 months" is "one year", not 0.05 % short
+_YEAR = 365 * _DAY
+_unit("time", _YEAR / 12, "mo", "mos", "month", "months")
+_unit("time", _YEAR / 4, "quarter", "quarters")
+_unit("time", _YEAR, "y", "yr", "yrs", "year", "years")
 _unit("size", 1.0, "b", "byte", "bytes")
 _unit("size", 1e3, "kb", "kilobyte", "kilobytes")
 _unit("size", 1024.0, "kib")
@@ -70,20 +72,23 @@ _unit("money:eur", 1.0, "€", "eur", "euro", "euros")
 _unit("money:gbp", 1.0, "£", "gbp", "pound", "pounds")
 _unit("money:chf", 1.0, "chf")
 
-_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "millions": 1e6,
+_MULTIPLIERS = {"k": 1e3, "hundred": 1e2, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "millions": 1e6,
                 "bn": 1e9, "b": 1e9, "billion": 1e9}
 
 _PER = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0, "min": 60.0, "hour": 3600.0, "h": 3600.0,
-        "hr": 3600.0, "day": _DAY, "week": 7 * _DAY, "month": 30.4 * _DAY, "year": 365 * _DAY}
+        "hr": 3600.0, "day": _DAY, "week": 7 * _DAY, "month": _YEAR / 12, "year": _YEAR}
 
-_LOWER = (r"at least|no less? th[ae]n|not less? th[ae]n|no fewer th[ae]n|a minimum of|minimum of|minimum|min\.?|"
-          r"more th[ae]n|greater th[ae]n|over|above|exceeding|exceeds?|in excess of|upwards of|>=|≥|>|from")
-_UPPER = (r"at most|no more th[ae]n|not more th[ae]n|up to|a maximum of|maximum of|maximum|max\.?|less? th[ae]n|"
+_LOWER = (r"at least|at or above|no earlier th[ae]n|not earlier th[ae]n|no less? th[ae]n|not less? th[ae]n|"
+          r"no fewer th[ae]n|a minimum of|minimum of|minimum|min\.?|"
+          r"more th[ae]n|greater th[ae]n|longer th[ae]n|over|above|exceeding|exceeds?|in excess of|upwards of|"
+          r">=|≥|>|from")
+_UPPER = (r"at most|at or below|no later th[ae]n|not later th[ae]n|no more th[ae]n|not more th[ae]n|up to|"
+          r"a maximum of|maximum of|maximum|max\.?|less? th[ae]n|"
           r"fewer th[ae]n|under|below|within|no longer th[ae]n|not longer th[ae]n|shorter th[ae]n|faster th[ae]n|"
           r"not exceed(?:ing)?|not to exceed|<=|≤|<|by|before|max")
 # strict comparators: on a count of whole things "more than 4" means at least 5
-_STRICT_RE = re.compile(r"(?:more|greater|fewer|less?)\s+th[ae]n|over|above|under|below|exceeding|exceeds?|"
-                        r"in excess of|[<>]")
+_STRICT_RE = re.compile(r"(?:more|greater|fewer|less?|longer|shorter)\s+th[ae]n|over|above|under|below|"
+                        r"exceeding|exceeds?|in excess of|[<>]")
 # prepositions that are comparators only right before a figure ("above 700 feet", not "above a 70 story building")
 _SPATIAL = frozenset({"over", "above", "under", "below"})
 _EXACT = r"exactly|precisely|equal to|=|after|every|for|between"
@@ -100,14 +105,18 @@ _ITEM_RE = re.compile(rf"\b{_ITEM_LABELS}\s+(\d+(?:\.\d+)?)\b", re.IGNORECASE)
 # a bare number right after a name written with capitals (not the first word of the sentence)
 _VERSION_OF_RE = re.compile(r"(?<=\w)[ ,]+([A-Za-z]*[A-Z][\w.+-]*)\s+$")
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_TIME_MODIFIERS = r"business|working|calendar|consecutive|rolling|full|whole|flight|clock"
+_TIME_UNIT_WORDS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?"
 _WORDNUM = "|".join(sorted((w for w in NUMBER_WORDS if w not in {"single"}), key=len, reverse=True))
 
 QUANTITY_RE = re.compile(
     rf"(?:(?P<cmp>{_LOWER}|{_UPPER}|{_EXACT})\s+(?:the\s+|an?\s+)?{_SPAN_OF})?"
     rf"(?P<cur>[$€£])?\s?(?<![\w.,])(?P<num>{_NUM}|(?:{_WORDNUM})\b)"
     rf"(?:\s?(?:-|to|and)\s?(?P<num2>{_NUM}))?"
-    rf"(?:\s?(?P<mult>k|thousand|million|millions|mn|bn|billion)\b)?"
-    r"\s?-?\s?(?P<unit>%|°|(?!(?:or|and|at|to)\b)[a-zA-Z][a-zA-Z/\-]*)?"
+    rf"(?:\s?(?P<mult>k|hundred|thousand|million|millions|mn|bn|billion)\b)?"
+    # "5 business days", "100 flight hours", "28 consecutive days": a word between the figure and its time unit
+    rf"(?:\s(?P<mod>{_TIME_MODIFIERS})(?=\s(?:{_TIME_UNIT_WORDS})\b))?"
+    r"\s?-?\s?(?P<unit>%|°|(?!(?:or|and|at|to)\b|in\s+(?:every|each|the|an?|\d)\b)[a-zA-Z][a-zA-Z/\-]*)?"
     r"(?P<suffix>\s*(?:or (?:more|greater|larger|bigger|less|fewer|smaller|higher|lower|longer|shorter|above|"
     r"below|faster|later|newer)|"
     r"and (?:above|up|over|below|later|newer|higher)|"
@@ -173,8 +182,96 @@ def _classify_cmp(cmp: str | None, suffix: str | None) -> str:
     return "exact"
 
 
+# "shall not be rostered for more than 100 hours", "must not take longer than 2 s": a negated modal before a
+# strict comparator is a bound the other way round (at most 100 hours), not a prohibition
+NEGATED_BOUND_RE = re.compile(
+    r"\b(?:must|shall|should|will|may|can|could|do|does|is|are)\s+not\s+(?:[a-z]+\s+){1,5}?"
+    r"(?P<cmp>(?:more|less|fewer|longer|shorter|greater|later|earlier)\s+th[ae]n|over|above|under|below)\s+"
+    rf"(?=[\d$€£]|(?:{_WORDNUM})\b)", re.IGNORECASE)
+_CMP_BEFORE = rf"(?:(?P<cmp>{_LOWER}|{_UPPER}|{_EXACT}|until|not before)\s+)?"
+_AMPM = r"(?P<ampm>[ap]\.?m\b\.?)"
+# "23:59", "11:59 pm", "5 pm", "noon": a time of day, in minutes after midnight
+_CLOCK_RE = re.compile(_CMP_BEFORE + rf"(?:(?P<h>\d{{1,2}}):(?P<m>[0-5]\d)(?:\s?{_AMPM})?|(?P<h2>\d{{1,2}})\s?"
+                       rf"{_AMPM.replace('ampm', 'ampm2')}|(?P<noon>noon|midday)\b)", re.IGNORECASE)
+_SPAN_UNITS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": _DAY, "week": 7 * _DAY, "month": _YEAR / 12,
+               "year": _YEAR}
+# "twice per minute", "three times a day": a recurrence, read as the period between two occurrences
+_TIMES_RE = re.compile(_CMP_BEFORE + rf"(?:(?P<once>once|twice|thrice)|(?P<n>{_NUM}|{_WORDNUM})\s+times)\s+"
+                       r"(?:per|a|an|each|every)\s+(?P<unit>second|minute|hour|day|week|month|year)\b",
+                       re.IGNORECASE)
+# "half an hour", "a quarter of an hour", "half a day"
+_FRACTION_RE = re.compile(_CMP_BEFORE + r"(?:(?:a|one)\s+)?(?P<frac>half|quarter)\s+(?:of\s+)?an?\s+"
+                          r"(?P<unit>second|minute|hour|day|week|month|year)\b", re.IGNORECASE)
+# "5 in every 1,000", "1 out of 10": a proportion, in percent
+_RATIO_RE = re.compile(_CMP_BEFORE + rf"(?P<a>{_NUM})\s+(?:in|out of)\s+(?:every\s+|each\s+)?(?P<b>{_NUM})\b",
+                       re.IGNORECASE)
+_ONCE = {"once": 1, "twice": 2, "thrice": 3}
+_PHRASE_HINT_RE = re.compile(r"\d|\b(?:once|twice|thrice|times|half|quarter|noon|midday)\b", re.IGNORECASE)
+
+
+def _bounded(value: float, cmp: str | None, invert: bool = False) -> tuple[float, float, str]:
+    """The interval a comparator makes of a figure; ``invert`` for a period read off a frequency ("at least
+    twice a day" is a period of at most 12 hours)."""
+    c = (cmp or "").lower().strip()
+    kind = "exact"
+    if c == "until" or (c and re.fullmatch(_UPPER, c)):
+        kind = "upper"
+    elif c in ("after", "not before") or (c and re.fullmatch(_LOWER, c)):
+        kind = "lower"
+    if invert and kind != "exact":
+        kind = "lower" if kind == "upper" else "upper"
+    if kind == "lower":
+        return value, INF, kind
+    if kind == "upper":
+        return 0.0, value, kind
+    return value, value, kind
+
+
+def _phrase_quantities(text: str) -> list[Quantity]:
+    """Figures written as phrases the main pattern cannot read: clock times, recurrences, fractions of a unit,
+    proportions."""
+    out: list[Quantity] = []
+    if not _PHRASE_HINT_RE.search(text):
+        return out  # the common case, decided by one cheap search instead of four patterns
+
+    def add(m: re.Match, dim: str, value: float, unit: str, invert: bool = False) -> None:
+        cmp = m.group("cmp")
+        low, high, kind = _bounded(value, cmp, invert)
+        start = m.start()  # the comparator when there is one, else the figure itself
+        out.append(Quantity(dim, low, high, text[start:m.end()].strip(), start, m.end(), unit=unit, direction=kind))
+
+    for m in _CLOCK_RE.finditer(text):
+        if m.group("noon"):
+            minutes = 720.0
+        else:
+            hour = int(m.group("h") or m.group("h2"))
+            ampm = (m.group("ampm") or m.group("ampm2") or "").lower()[:1]
+            if hour > 23 or (ampm and not 1 <= hour <= 12):
+                continue
+            if ampm == "p" and hour != 12:
+                hour += 12
+            elif ampm == "a" and hour == 12:
+                hour = 0
+            minutes = hour * 60.0 + int(m.group("m") or 0)
+        add(m, "clock", minutes, "clock")
+    for m in _TIMES_RE.finditer(text):
+        n = _ONCE[m.group("once").lower()] if m.group("once") else _to_float(m.group("n"))
+        if n:
+            add(m, "time", _SPAN_UNITS[m.group("unit").lower()] / n, "per-" + m.group("unit").lower(), invert=True)
+    for m in _FRACTION_RE.finditer(text):
+        share = 0.5 if m.group("frac").lower() == "half" else 0.25
+        add(m, "time", _SPAN_UNITS[m.group("unit").lower()] * share, m.group("unit").lower())
+    for m in _RATIO_RE.finditer(text):
+        a, b = _to_float(m.group("a")), _to_float(m.group("b"))
+        if a is not None and b and a < b:
+            add(m, "percent", 100.0 * a / b, "ratio")
+    return out
+
+
 def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list[Quantity]:
     """Find quantities in ``text``; the result is ordered by position."""
+    phrases = _phrase_quantities(text)
+    negated_at = {m.start("cmp") for m in NEGATED_BOUND_RE.finditer(text)}
     out: list[Quantity] = []
     lowered = text.lower()
     has_remove = any(v in lowered for v in REMOVE_VERBS)
@@ -183,6 +280,8 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
     for m in QUANTITY_RE.finditer(text):
         if m.start() < skip_until:
             continue  # the tolerance of the figure before ("plus or minus 2 miles")
+        if any(q.start <= m.start("num") < q.end for q in phrases):
+            continue  # part of a clock time, a recurrence or a proportion read above
         num_s = m.group("num")
         value = _to_float(num_s)
         if value is None:
@@ -256,6 +355,11 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
                 "lower", "upper") and re.fullmatch(r"[^.;]{0,40}?\b(?:and|or|,)\s*", text[out[-1].end:m.start()]):
             kind = out[-1].direction
         strict = bool(cmp) and bool(_STRICT_RE.fullmatch(cmp.lower().strip()))
+        if cmp and kind == "upper" and re.match(r"\s*(?:before|prior to|ahead of)\b", text[m.end():]) and re.fullmatch(
+                r"by|no later th[ae]n|not later th[ae]n", cmp.lower().strip()):
+            kind = "lower"  # "no later than 3 days before the pay date": a lead of at least 3 days
+        if cmp and m.start("cmp") in negated_at and kind in ("lower", "upper"):
+            kind, strict = ("upper" if kind == "lower" else "lower"), False  # "not … more than 100" is at most 100
         if strict and dim.startswith("count") and value.is_integer():
             # on whole things the excluded bound moves by one instead
             value = value + 1 if kind == "lower" else (value - 1 if kind == "upper" and value >= 1 else value)
@@ -313,7 +417,7 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
         direction = "range" if value2 is not None and value2 > value else kind
         out.append(Quantity(dim, low, high, text[start:end].strip(), start, end, qualifier, role,
                             unit_tok or (cur or ""), direction, strict and direction in ("lower", "upper")))
-    return out
+    return sorted(out + phrases, key=lambda q: q.start) if phrases else out
 
 
 @lru_cache(maxsize=100_000)

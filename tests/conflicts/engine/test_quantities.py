@@ -165,3 +165,43 @@ def test_versions_compare_only_within_one_product():
 
 def test_a_count_after_a_name_is_still_a_count():
     assert only("The UAV shall serve 4 Viewers.").dim.startswith("count")
+
+
+def _figures(text):
+    return [(q.dim, q.low, q.high, q.direction) for q in extract_quantities(text)]
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Registration shall close at 23:59 on Friday.", "Registration closes at 11:59 pm on Friday."),
+    ("Timesheets are due by 17:00.", "Timesheets are due no later than 5 pm."),
+    ("Alarm counts refresh every 30 seconds.", "Alarm counts are updated twice per minute."),
+    ("Customers are told within 15 minutes.", "Customers are told within a quarter of an hour."),
+    ("At most 5 in every 1,000 goods may be defective.", "The defect rate shall not exceed 0.5%."),
+    ("Claims over 500 EUR need approval.", "Claims exceeding five hundred euros need approval."),
+    ("Refunds are paid within 5 business days.", "Refunds are paid in no more than five working days."),
+    ("Claims can be reopened within 12 months.", "Claims can be reopened within one year."),
+    ("Crew shall not be rostered for more than 100 flight hours.",
+     "Rostered flight time must stay at or below 100 hours."),
+    ("Payroll must finish no later than 3 days prior to the pay date.",
+     "Payroll shall finish at least three days before the pay date."),
+])
+def test_the_same_figure_written_as_a_phrase_reads_the_same(a, b):
+    fa, fb = extract_quantities(a), extract_quantities(b)
+    assert len(fa) == len(fb) == 1, (fa, fb)
+    assert relation(fa[0], fb[0]) == "equal"
+
+
+def test_clock_times_recurrences_and_proportions_are_their_own_figures():
+    assert _figures("The batch starts at 10:30 am.") == [("clock", 630.0, 630.0, "exact")]
+    assert _figures("Readings are polled at least three times a day.") == [("time", 0.0, 28800.0, "upper")]
+    assert _figures("Sample 1 in 10 lots.") == [("percent", 10.0, 10.0, "exact")]
+    assert _figures("A 5 in screen.")[0][0] == "length"  # "in" is still an inch when no word follows
+    assert relation(extract_quantities("at 23:59")[0], extract_quantities("at 22:00")[0]) == "conflict"
+
+
+def test_a_negated_modal_before_a_comparator_turns_the_bound_round_and_is_no_prohibition():
+    from apps.conflicts.engine.analysis import analyse
+    text = "The page must not take longer than 2 seconds to load."
+    assert _figures(text) == [("time", 0.0, 2.0, "upper")]
+    assert analyse(text).modality == "must"
+    assert analyse("Users must not upload files.").modality == "neg"
