@@ -386,12 +386,34 @@ def numeric_relation(p: Pair) -> tuple[str, Quantity | None, Quantity | None]:
     return "compatible", None, None
 
 
+def _distinct_subjects(p: Pair) -> bool:
+    """Each statement's subject names a thing the other never mentions ("inspection records" / "raw images from
+    the cameras", "the diameter tolerance" / "the length tolerance"): two things, each with its own figure. Only
+    common nouns count: a name or an abbreviation ("the UAV" / "the Hummingbird") may be an alias of the other
+    side's subject, and a WordNet synonym ("payroll run" / "payroll processing") restates it."""
+    sa, sb = _subject_words(p.a), _subject_words(p.b)
+    only_a, only_b = sa - p.b.content, sb - p.a.content
+    if not only_a or not only_b:
+        return False
+
+    def common_nouns(an: Analysis, words: frozenset[str]) -> bool:
+        first = an.tokens[0]
+        return all(an.text[t.start:t.end].islower() or (t is first and an.text[t.start + 1:t.end].islower())
+                   for t in an.tokens if t.norm in words)
+
+    return (common_nouns(p.a, only_a) and common_nouns(p.b, only_b)
+            and not any(wordnet.restated_by(w, p.b.content) for w in only_a)
+            and not any(wordnet.restated_by(w, p.a.content) for w in only_b))
+
+
 def rule_numeric(p: Pair) -> RuleHit | None:
     rel, x, y = numeric_relation(p)
-    if rel != "conflict" or x is None or y is None:
+    if rel != "conflict" or x is None or y is None or _distinct_subjects(p):
         return None
     retention = x.role == "retention" and y.role == "retention"
-    if not (p.dice >= 0.45 or (retention and len(p.inter) >= 2) or (p.overlap >= 0.6 and len(p.inter) >= 3)):
+    # (the shared words of two retention rules must name what is kept, not "at least … years")
+    if not (p.dice >= 0.45 or (retention and len(p.inter - _FIGURE_WORDS) >= 2)
+            or (p.overlap >= 0.6 and len(p.inter) >= 3)):
         return None
     strength = 0.9 if p.dice >= 0.6 or retention else 0.75
     return ("numeric", strength, (x.text, y.text), ((x.start, x.end),), ((y.start, y.end),), "")
@@ -406,13 +428,18 @@ def _mentions(text: str, choice_sets: ChoiceMatcher | Sequence[ChoiceSet]) -> tu
     return m.mentions(text)
 
 
-def rule_choice(p: Pair, choice_sets: ChoiceMatcher) -> RuleHit | None:
+_RECURRENCE_SETS = frozenset({"cadence", "weekday"})
+
+
+def rule_choice(p: Pair, choice_sets: ChoiceMatcher) -> RuleHit | str | None:
+    """An exclusive choice, or "distinct" when the options clash but belong to two different subjects."""
     ma = _mentions(p.a.text, choice_sets)
     mb = _mentions(p.b.text, choice_sets)
     if not ma or not mb:
         return None
     only_a = bool(p.a.restrictive & _SCOPE_ONLY)
     only_b = bool(p.b.restrictive & _SCOPE_ONLY)
+    distinct = False
     option_words = {w.lower() for m in ma + mb for w in re.findall(r"\w+", m.text)}
     shared = {w for w in p.inter if w not in option_words}
     for cs_name in dict.fromkeys(m.set_name for m in ma):
@@ -435,7 +462,11 @@ def rule_choice(p: Pair, choice_sets: ChoiceMatcher) -> RuleHit | None:
             continue
         subj_a, subj_b = _subject_words(p.a) - option_words, _subject_words(p.b) - option_words
         if subj_a and subj_b and subj_a.isdisjoint(subj_b):
+            distinct = True
             continue  # two things with an option each ("segments are calculated weekly" / "churn scores … daily")
+        if cs_name in _RECURRENCE_SETS and not shared - subj_a - subj_b - _FIGURE_WORDS:
+            continue  # a cadence belongs to what recurs, not to who does it ("employees … annual training" /
+            # "employees … timesheets weekly")
         if p.dice < 0.1 and len(shared) < 1:
             continue
         ma_hit = next((m for m in xa if m.option not in pos_b or m.negated), xa[0])
@@ -445,7 +476,7 @@ def rule_choice(p: Pair, choice_sets: ChoiceMatcher) -> RuleHit | None:
         strength = 0.9 if shared else 0.7
         return ("exclusive_choice", strength, (va, vb), ((ma_hit.start, ma_hit.end),),
                 ((mb_hit.start, mb_hit.end),), cs_name)
-    return None
+    return "distinct" if distinct else None
 
 
 def _stems(words, others: frozenset[str] | set[str]) -> list[tuple[str, str]]:
@@ -542,8 +573,26 @@ def _figure_words(an: Analysis) -> set[str]:
     return {t.lower for t in an.tokens for q in an.quantities if q.start <= t.start < q.end}
 
 
+def _quantified(an: Analysis, word: str) -> set[str]:
+    """Content words of the noun phrase a quantifier opens ("all motor claims", "only on bills for business …");
+    nothing when "only" restricts a verb ("shall only execute one plan at a time")."""
+    for k, t in enumerate(an.tokens):
+        if t.lower == word:
+            nxt = an.tokens[k + 1].lower if k + 1 < len(an.tokens) else ""
+            if word in _SCOPE_ONLY and wordnet.lemmas(nxt, "v") and not wordnet.lemmas(nxt, "n"):
+                return set()
+            return {u.norm for u in an.tokens[k + 1:k + 5] if u.norm in an.content and u.norm not in _FIGURE_WORDS}
+    return set()
+
+
+_ALL_WORDS = frozenset({"all", "every", "each", "any", "always"})
+
+
 def rule_scope(p: Pair) -> RuleHit | None:
-    if p.dice < 0.5 or len(p.da) + len(p.db) > 6:
+    close = p.dice >= 0.5 and len(p.da) + len(p.db) <= 6
+    # further apart, the two quantifiers must open the same phrase: "all motor claims must be inspected" / "only
+    # motor claims above 3,000 EUR must be inspected …; smaller claims are assessed from photos"
+    if not close and (p.dice < 0.35 or len(p.da) + len(p.db) > 14):
         return None
     uni_a = p.a.universal - p.b.universal
     uni_b = p.b.universal - p.a.universal
@@ -554,11 +603,16 @@ def rule_scope(p: Pair) -> RuleHit | None:
     elif uni_b and res_a:
         wa, wb = sorted(res_a)[0], sorted(uni_b)[0]
     else:
-        return _qualifier_added(p)
-    return ("scope", 0.8, (wa, wb), _span_of(p.a, {wa}), _span_of(p.b, {wb}), "")
+        return _qualifier_added(p) if close else None
+    if not close and not ({wa, wb} & _SCOPE_ONLY and {wa, wb} & _ALL_WORDS
+                          and _quantified(p.a, wa) & _quantified(p.b, wb)):
+        return None
+    return ("scope", 0.8 if close else 0.75, (wa, wb), _span_of(p.a, {wa}), _span_of(p.b, {wb}), "")
 
 
-_QUALIFIERS = RESTRICTIVE - {"no", "never", "none", "one", "select", "selected", "part", "some", "several"}
+# ... and, the other way round, one that widens a singular to many ("assign them to a UAV" / "to multiple UAVs")
+_WIDENING = frozenset({"multiple", "many", "several"})
+_QUALIFIERS = (RESTRICTIVE - {"no", "never", "none", "one", "select", "selected", "part", "some"}) | _WIDENING
 
 
 def _qualifier_added(p: Pair) -> RuleHit | None:
@@ -573,9 +627,10 @@ def _qualifier_added(p: Pair) -> RuleHit | None:
     if not words:
         return None
     w = words[0]
+    other = "(one)" if w in _WIDENING else "(unrestricted)"
     if i2 > i1:
-        return ("scope", 0.75, (w, "(unrestricted)"), _span_of(p.a, {w}), (), "")
-    return ("scope", 0.75, ("(unrestricted)", w), (), _span_of(p.b, {w}), "")
+        return ("scope", 0.75, (w, other), _span_of(p.a, {w}), (), "")
+    return ("scope", 0.75, (other, w), (), _span_of(p.b, {w}), "")
 
 
 def _opposite_pairs(p: Pair) -> list[tuple[str, str]]:
@@ -626,11 +681,14 @@ _NONE: frozenset[str] = frozenset()
 
 
 # the two ends of one transfer: when different actors do them, they describe one exchange, not a contradiction
-_TRANSFER_ENDS: dict[str, str] = {}
-for _x, _y in (("upload", "download"), ("send", "receive"), ("transmit", "receive"), ("import", "export"),
-               ("push", "pull"), ("give", "take"), ("lend", "borrow"), ("buy", "sell"), ("publish", "subscribe")):
-    _TRANSFER_ENDS[norm_word(_x)] = norm_word(_y)
-    _TRANSFER_ENDS[norm_word(_y)] = norm_word(_x)
+# (a word's normal form may be shared: "push" reads as "send", so each end maps to the set of its other ends)
+_TRANSFER_ENDS: dict[str, frozenset[str]] = {}
+_RECEIVING_ENDS = ("download", "receive", "import", "pull", "take", "borrow", "buy", "subscribe")
+for _x, _y in (("upload", "download"), ("send", "receive"), ("transmit", "receive"), ("export", "import"),
+               ("push", "pull"), ("give", "take"), ("lend", "borrow"), ("sell", "buy"), ("publish", "subscribe")):
+    _TRANSFER_ENDS[norm_word(_x)] = _TRANSFER_ENDS.get(norm_word(_x), frozenset()) | {norm_word(_y)}
+    _TRANSFER_ENDS[norm_word(_y)] = _TRANSFER_ENDS.get(norm_word(_y), frozenset()) | {norm_word(_x)}
+_RECEIVING = frozenset(norm_word(w) for w in _RECEIVING_ENDS)
 
 
 def _complementary_roles(p: Pair) -> bool:
@@ -640,12 +698,43 @@ def _complementary_roles(p: Pair) -> bool:
     if not ends_a:
         return False  # the common case, decided without looking further
     ends_b = {norm_word(w) for w in p.low_b}
-    if not all(_TRANSFER_ENDS[x] in ends_b for x in ends_a):
+    if not all(_TRANSFER_ENDS[x] & ends_b for x in ends_a):
         return False
     # the actor: the subject before the modal verb, or else the first content word ("The agency uploads …")
     subj_a = _subject_words(p.a) or {_subject(p.a)} - {""}
     subj_b = _subject_words(p.b) or {_subject(p.b)} - {""}
     return bool(subj_a and subj_b and subj_a.isdisjoint(subj_b))
+
+
+# which party a transfer verb's preposition names: "sends … to X", "receives … from X"
+_TOWARDS = frozenset({"to", "into", "towards"})
+_AWAY = frozenset({"from"})
+
+
+def _converse(p: Pair) -> bool:
+    """One transfer told from its two ends ("the CRM sends contacts to the warehouse" / "the warehouse receives
+    contacts from the CRM"): the verb turns into its converse and the two parties change places, so both say the
+    same thing. Not when the parties stay put ("the CRM receives contacts from the warehouse": the direction
+    is reversed, a swap)."""
+    ends_a = {norm_word(w) for w in p.low_a} & _TRANSFER_ENDS.keys()
+    if len(ends_a) != 1:
+        return False
+    (x,) = ends_a
+    ys = _TRANSFER_ENDS[x] & {norm_word(w) for w in p.low_b}
+    if not ys or not (p.da <= {x} and p.db <= ys):
+        return False
+    subj_a = _subject_words(p.a) or {_subject(p.a)} - {""}
+    subj_b = _subject_words(p.b) or {_subject(p.b)} - {""}
+    if not subj_a or not subj_b or not subj_a.isdisjoint(subj_b):
+        return False
+
+    def named_after(an: Analysis, preps: frozenset[str], party: frozenset[str] | set[str]) -> bool:
+        # the party is the noun phrase right after the preposition (articles are already gone from seq)
+        return any(w in preps and party <= set(an.seq[i + 1:i + 1 + len(party) + 1])
+                   for i, w in enumerate(an.seq))
+
+    to_a, to_b = (_AWAY, _TOWARDS) if x in _RECEIVING else (_TOWARDS, _AWAY)
+    return named_after(p.a, to_a, subj_b) and named_after(p.b, to_b, subj_a)
 
 
 def rule_opposite(p: Pair) -> RuleHit | None:
@@ -734,6 +823,9 @@ def rule_terminology(p: Pair, meta_a: Mapping[str, str], meta_b: Mapping[str, st
             da[0])
 
 
+_MOSCOW_RE = re.compile(r"\b(must|should|could)[- ]haves?\b|\bnice[- ]to[- ]have\b|\bmandatory\b", re.IGNORECASE)
+
+
 def _priority(an: Analysis, meta: Mapping[str, str]) -> tuple[str, str, tuple[tuple[int, int], ...]]:
     pr = (meta.get("priority") or "").lower().replace("'", "").replace("won't", "wont")
     if an.out_of_scope:
@@ -741,6 +833,11 @@ def _priority(an: Analysis, meta: Mapping[str, str]) -> tuple[str, str, tuple[tu
         return "wont", an.text[s:e], ((s, e),)
     if pr in PRIORITY_RANK:
         return pr, f"{pr} have" if pr != "wont" else "won't have", ()
+    m = _MOSCOW_RE.search(an.text)
+    if m:
+        # the rating written out: "is a must-have for go-live", "mandatory", "a nice-to-have"
+        rank = m.group(1).lower() if m.group(1) else ("could" if m.group(0).lower().startswith("nice") else "must")
+        return rank, m.group(0), ((m.start(), m.end()),)
     if an.modality in ("must", "should"):
         # the wording rates it when no MoSCoW priority was set: "must" a must-have, "should" a should-have
         return an.modality, f"{an.modality} have", ()
@@ -779,7 +876,9 @@ def pair_features(p: Pair) -> dict[str, float]:
     only_added = bool((p.a.restrictive ^ p.b.restrictive) & _SCOPE_ONLY)
     na, nb = len(p.a.tokens), len(p.b.tokens)
     flips = p.a.neg_count + p.b.neg_count + len(_prefix_pairs(p))
-    weak_scope = bool((p.a.universal ^ p.b.universal) and (p.a.restrictive ^ p.b.restrictive))
+    # ("one" in "within one day" is a figure, not a restriction)
+    weak_scope = bool((p.a.universal ^ p.b.universal)
+                      and ((p.a.restrictive - _figure_words(p.a)) ^ (p.b.restrictive - _figure_words(p.b))))
     modality_differs = p.a.modality != p.b.modality and "" not in (p.a.modality, p.b.modality)
     out = {
         "bias": 1.0,
@@ -1027,13 +1126,23 @@ def classify(
     if isinstance(term, tuple):
         return hit_verdict(term, "terminology")
     hit = rule_choice(p, cs)
-    if hit:
+    if hit == "distinct":
+        return Verdict("neutral", "", 0.0, "different_measures", "")  # each thing has its own option
+    if isinstance(hit, tuple):
         return hit_verdict(hit, "choice_set")
     p = _merge_same_options(p, cs)
     if p.dice < RELATED_DICE and term != "duplicate":
         return NEUTRAL
     if _different_items(p):
         return Verdict("neutral", "", 0.0, "different_measures", "")
+    def merge_verdict(score: float, rule: str) -> Verdict:
+        values = (ta, tb)
+        return Verdict("duplicate", "duplicate", round(score, 3), rule,
+                       explain("duplicate", "duplicate", p, values, "", meta_a, meta_b), values,
+                       ((0, len(ta)),), ((0, len(tb)),))
+
+    if _converse(p):
+        return merge_verdict(0.8 + 0.1 * p.dice, "converse")
     if _complementary_roles(p):
         return Verdict("neutral", "", 0.0, "complementary_roles", "")
     for rule, fn in (("priority", lambda: rule_priority(p, meta_a, meta_b)), ("numeric", lambda: rule_numeric(p)),
@@ -1054,10 +1163,7 @@ def classify(
     if term == "duplicate" or (same_figures and not feats["logic_change"]) or (
             not p.da and not p.db and rel != "compatible" and not feats["numbers_differ"]
             and not feats["logic_change"]):
-        values = (ta, tb)
-        return Verdict("duplicate", "duplicate", round(0.9 + 0.1 * p.seq_ratio, 3), "same_content",
-                       explain("duplicate", "duplicate", p, values, "", meta_a, meta_b), values,
-                       ((0, len(ta)),), ((0, len(tb)),))
+        return merge_verdict(0.9 + 0.1 * p.seq_ratio, "same_content")
     if rel == "compatible" and len(p.da) + len(p.db) <= 6:
         return Verdict("neutral", "", 0.0, "compatible_numbers", "")
     if _different_measures(p):
@@ -1213,6 +1319,9 @@ def _different_measures(p: Pair) -> bool:
                 quals_b = {q.qualifier for q in p.b.quantities if q.dim == x.dim}
                 if quals_a != quals_b:
                     return True
+    # figures of two different things ("inspection records … at least 10 years" / "raw images … at least 90 days")
+    if numeric_relation(p)[0] == "conflict" and _distinct_subjects(p):
+        return True
     # versions of two different products ("iOS 16 and later" / "Android 12 and later")
     va = {q.dim for q in p.a.quantities if q.dim.startswith("version:")}
     vb = {q.dim for q in p.b.quantities if q.dim.startswith("version:")}

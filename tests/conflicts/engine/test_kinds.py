@@ -464,3 +464,53 @@ def test_two_actors_at_the_two_ends_of_one_exchange_do_not_conflict():
     assert (v.label, v.rule) == ("neutral", "complementary_roles")
     assert classify("Teachers shall be able to upload course materials.",
                     "Teachers shall be able to download course materials.").label == "conflict"
+
+
+@pytest.mark.parametrize("a, b", [
+    ("The CRM sends contacts to the warehouse.", "The warehouse receives contacts from the CRM."),
+    ("The CRM shall send new contacts to the data warehouse every night.",
+     "The data warehouse shall receive new contacts from the CRM every night."),
+    ("The CRM pushes contacts to the warehouse.", "The warehouse pulls contacts from the CRM."),
+    ("The billing system exports invoices to the ERP.", "The ERP imports invoices from the billing system."),
+    ("The shop sells refurbished laptops to schools.", "Schools buy refurbished laptops from the shop."),
+])
+def test_one_transfer_told_from_its_two_ends_is_a_duplicate(a, b):
+    v = classify(a, b)
+    assert (v.label, v.rule) == ("duplicate", "converse")
+    assert classify(b, a).rule == "converse"
+
+
+def test_a_transfer_whose_parties_stay_put_is_reversed():
+    # same actor, converse verb: the direction itself changed
+    v = classify("The CRM sends contacts to the warehouse.", "The CRM receives contacts from the warehouse.")
+    assert v.label == "conflict"
+    # another party at the far end is not the same transfer
+    assert classify("The billing system exports invoices to the ERP.",
+                    "The ERP imports invoices from the payment gateway.").label != "duplicate"
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Inspection records shall be retained for at least 10 years.",
+     "Raw images from the optical inspection cameras shall be retained for at least 90 days."),
+    ("The diameter tolerance for the drive shaft shall be ±0.02 mm.",
+     "The length tolerance for the drive shaft shall be ±0.1 mm."),
+    ("Payslips shall be retained for at least 6 years after the employee leaves the company.",
+     "Application records of unsuccessful job candidates shall be retained for at least 6 months."),
+])
+def test_figures_of_two_different_things_are_no_numeric_conflict(a, b):
+    v = classify(a, b)
+    assert (v.label, v.rule) == ("neutral", "different_measures")
+
+
+def test_the_same_thing_with_two_figures_still_conflicts_even_under_another_name():
+    assert classify("Inspection records shall be retained for at least 10 years.",
+                    "Inspection records shall be retained for at least 90 days.").kind == "numeric"
+    # a name may be an alias of the other side's subject, so names do not make two things
+    assert classify("The UAV shall fly at least 20 miles.", "The Hummingbird shall fly at least 30 miles.").kind \
+        == "numeric"
+
+
+def test_plurals_in_es_are_read_as_their_singular():
+    from apps.conflicts.engine.analysis import norm_word
+    assert [norm_word(w) for w in ("publishes", "processes", "batches", "fixes", "caches")] == \
+        [norm_word("publish"), "process", "batch", "fix", "cache"]
