@@ -72,7 +72,11 @@ def _thresholds(col: list[float], max_bins: int) -> list[float]:
 
 
 def fit(xs: list[list[float]], ys: list[int], ws: list[float], n_classes: int, *, rounds: int = 60,
-        depth: int = 3, lr: float = 0.15, l2: float = 1.0, min_hess: float = 5.0, max_bins: int = 16) -> dict:
+        depth: int = 3, lr: float = 0.15, l2: float = 1.0, min_hess: float = 5.0, max_bins: int = 16,
+        allowed: list[tuple[int, ...]] | None = None, targets: list[tuple[int, ...]] | None = None) -> dict:
+    """Multi-class softmax boosting. ``allowed[i]``, when given, lists the classes row i's label was chosen
+    from: a data set that never labels duplicates says "conflict, not neutral" — nothing about duplicates —
+    so its rows' softmax runs over their own classes only and the other classes get no gradient from them."""
     n, d = len(xs), len(xs[0])
     cols = [[x[j] for x in xs] for j in range(d)]
     ths = [_thresholds(cols[j], max_bins) for j in range(d)]
@@ -99,14 +103,22 @@ def fit(xs: list[list[float]], ys: list[int], ws: list[float], n_classes: int, *
     for _ in range(rounds):
         probs = []
         for i in range(n):
+            own = allowed[i] if allowed else None
             m = max(f[i])
-            e = [math.exp(v - m) for v in f[i]]
+            e = [math.exp(v - m) if own is None or c in own else 0.0 for c, v in enumerate(f[i])]
             s = sum(e)
             probs.append([v / s for v in e])
         round_trees = []
         for c in range(n_classes):
-            g = [(probs[i][c] - (1.0 if ys[i] == c else 0.0)) * ws[i] for i in range(n)]
-            h = [max(probs[i][c] * (1 - probs[i][c]), 1e-6) * ws[i] for i in range(n)]
+            out = [bool(allowed) and c not in allowed[i] for i in range(n)]
+            if targets:
+                # a set of labels: the target is the model's own belief restricted to that set
+                q = [(probs[i][c] / (sum(probs[i][k] for k in targets[i]) or 1.0)) if c in targets[i] else 0.0
+                     for i in range(n)]
+            else:
+                q = [1.0 if ys[i] == c else 0.0 for i in range(n)]
+            g = [0.0 if out[i] else (probs[i][c] - q[i]) * ws[i] for i in range(n)]
+            h = [0.0 if out[i] else max(probs[i][c] * (1 - probs[i][c]), 1e-6) * ws[i] for i in range(n)]
             tree = _build(list(range(n)), g, h, bins, ths, depth, lr, l2, min_hess)
             round_trees.append(tree)
             for i in range(n):

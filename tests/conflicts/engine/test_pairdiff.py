@@ -1,5 +1,7 @@
 """The token-diff features and the small boosted-tree model behind the residual layer."""
 
+import math
+
 from apps.conflicts.engine import boost
 from apps.conflicts.engine.analysis import analyse
 from apps.conflicts.engine.classifier import ALL_FEATURES, FEATURES, load_model, make_pair, model_probs, pair_features
@@ -58,6 +60,31 @@ def test_boosted_trees_fit_and_predict_deterministically():
     for x, y in zip(xs, ys, strict=True):
         logits = boost.predict_logits(m1, x)
         assert logits.index(max(logits)) == y
+
+
+def _two_sources():
+    # source 1 labels all three classes and tells class 1 (x >= 1) from class 0; source 2 never labels class 1:
+    # it calls the same region class 0 (its "not 2"), as a data set without that label would
+    xs = [[i / 10] for i in range(20)] * 2
+    ys = [0 if i < 10 else 1 for i in range(20)] + [0 if i < 18 else 2 for i in range(20)]
+    return xs, ys
+
+
+def test_a_source_scored_only_among_its_own_labels_says_nothing_about_the_others():
+    xs, ys = _two_sources()
+    kw = {"rounds": 30, "depth": 2, "min_hess": 0.1, "max_bins": 64}
+    full = boost.fit(xs, ys, [1.0] * 40, 3, **kw)
+    own = boost.fit(xs, ys, [1.0] * 40, 3, allowed=[(0, 1, 2)] * 20 + [(0, 2)] * 20, **kw)
+    partial = boost.fit(xs, ys, [1.0] * 40, 3, targets=[(y,) for y in ys[:20]] + [
+        (0, 1) if y == 0 else (y,) for y in ys[20:]], **kw)
+
+    def p1(model):
+        logits = boost.predict_logits(model, [1.5])
+        return math.exp(logits[1]) / sum(math.exp(v) for v in logits)
+
+    # read in full, source 2 pulls class 1 down where source 1 found it; scored only among its own labels, or with
+    # its class 0 read as "0 or 1", it does not
+    assert p1(full) < 0.6 < p1(own) and p1(partial) > 0.6
 
 
 def test_shipped_model_loads_and_gives_probabilities():
