@@ -76,7 +76,9 @@ def fit(xs: list[list[float]], ys: list[int], ws: list[float], n_classes: int, *
         allowed: list[tuple[int, ...]] | None = None, targets: list[tuple[int, ...]] | None = None) -> dict:
     """Multi-class softmax boosting. ``allowed[i]``, when given, lists the classes row i's label was chosen
     from: a data set that never labels duplicates says "conflict, not neutral" — nothing about duplicates —
-    so its rows' softmax runs over their own classes only and the other classes get no gradient from them."""
+    so its rows' softmax runs over their own classes only and the other classes get no gradient from them.
+    ``targets[i]``, when given, is a set of labels row i may have; its target is the model's own belief
+    restricted to that set (a one-label set is the usual one-hot target)."""
     n, d = len(xs), len(xs[0])
     cols = [[x[j] for x in xs] for j in range(d)]
     ths = [_thresholds(cols[j], max_bins) for j in range(d)]
@@ -100,6 +102,8 @@ def fit(xs: list[list[float]], ys: list[int], ws: list[float], n_classes: int, *
     base = [math.log(max(p, 1e-6)) for p in prior]
     f = [list(base) for _ in range(n)]
     trees: list[list[Tree]] = []
+    # which rows say nothing about class c (only with ``allowed``), fixed for the whole fit
+    excluded = [[bool(allowed) and c not in allowed[i] for i in range(n)] for c in range(n_classes)]
     for _ in range(rounds):
         probs = []
         for i in range(n):
@@ -109,12 +113,12 @@ def fit(xs: list[list[float]], ys: list[int], ws: list[float], n_classes: int, *
             s = sum(e)
             probs.append([v / s for v in e])
         round_trees = []
+        # mass of each row's label set under the current model (only with ``targets``)
+        mass = [sum(probs[i][k] for k in targets[i]) or 1.0 for i in range(n)] if targets else []
         for c in range(n_classes):
-            out = [bool(allowed) and c not in allowed[i] for i in range(n)]
+            out = excluded[c]
             if targets:
-                # a set of labels: the target is the model's own belief restricted to that set
-                q = [(probs[i][c] / (sum(probs[i][k] for k in targets[i]) or 1.0)) if c in targets[i] else 0.0
-                     for i in range(n)]
+                q = [probs[i][c] / mass[i] if c in targets[i] else 0.0 for i in range(n)]
             else:
                 q = [1.0 if ys[i] == c else 0.0 for i in range(n)]
             g = [0.0 if out[i] else (probs[i][c] - q[i]) * ws[i] for i in range(n)]

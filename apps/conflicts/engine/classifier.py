@@ -691,6 +691,11 @@ for _x, _y in (("upload", "download"), ("send", "receive"), ("transmit", "receiv
 _RECEIVING = frozenset(norm_word(w) for w in _RECEIVING_ENDS)
 
 
+def _actor(an: Analysis) -> frozenset[str]:
+    """Who acts: the subject before the modal verb, or else the first content word ("The agency uploads …")."""
+    return _subject_words(an) or frozenset({_subject(an)} - {""})
+
+
 def _complementary_roles(p: Pair) -> bool:
     """"Teachers upload course materials" / "students download course materials": two actors at the two
     ends of one exchange."""
@@ -700,9 +705,7 @@ def _complementary_roles(p: Pair) -> bool:
     ends_b = {norm_word(w) for w in p.low_b}
     if not all(_TRANSFER_ENDS[x] & ends_b for x in ends_a):
         return False
-    # the actor: the subject before the modal verb, or else the first content word ("The agency uploads …")
-    subj_a = _subject_words(p.a) or {_subject(p.a)} - {""}
-    subj_b = _subject_words(p.b) or {_subject(p.b)} - {""}
+    subj_a, subj_b = _actor(p.a), _actor(p.b)
     return bool(subj_a and subj_b and subj_a.isdisjoint(subj_b))
 
 
@@ -723,12 +726,11 @@ def _converse(p: Pair) -> bool:
     ys = _TRANSFER_ENDS[x] & {norm_word(w) for w in p.low_b}
     if not ys or not (p.da <= {x} and p.db <= ys):
         return False
-    subj_a = _subject_words(p.a) or {_subject(p.a)} - {""}
-    subj_b = _subject_words(p.b) or {_subject(p.b)} - {""}
+    subj_a, subj_b = _actor(p.a), _actor(p.b)
     if not subj_a or not subj_b or not subj_a.isdisjoint(subj_b):
         return False
 
-    def named_after(an: Analysis, preps: frozenset[str], party: frozenset[str] | set[str]) -> bool:
+    def named_after(an: Analysis, preps: frozenset[str], party: frozenset[str]) -> bool:
         # the party is the noun phrase right after the preposition (articles are already gone from seq)
         return any(w in preps and party <= set(an.seq[i + 1:i + 1 + len(party) + 1])
                    for i, w in enumerate(an.seq))

@@ -115,7 +115,7 @@ QUANTITY_RE = re.compile(
     rf"(?:\s?(?:-|to|and)\s?(?P<num2>{_NUM}))?"
     rf"(?:\s?(?P<mult>k|hundred|thousand|million|millions|mn|bn|billion)\b)?"
     # "5 business days", "100 flight hours", "28 consecutive days": a word between the figure and its time unit
-    rf"(?:\s(?P<mod>{_TIME_MODIFIERS})(?=\s(?:{_TIME_UNIT_WORDS})\b))?"
+    rf"(?:\s(?:{_TIME_MODIFIERS})(?=\s(?:{_TIME_UNIT_WORDS})\b))?"
     r"\s?-?\s?(?P<unit>%|°|(?!(?:or|and|at|to)\b|in\s+(?:every|each|the|an?|\d)\b)[a-zA-Z][a-zA-Z/\-]*)?"
     r"(?P<suffix>\s*(?:or (?:more|greater|larger|bigger|less|fewer|smaller|higher|lower|longer|shorter|above|"
     r"below|faster|later|newer)|"
@@ -193,8 +193,6 @@ _AMPM = r"(?P<ampm>[ap]\.?m\b\.?)"
 # "23:59", "11:59 pm", "5 pm", "noon": a time of day, in minutes after midnight
 _CLOCK_RE = re.compile(_CMP_BEFORE + rf"(?:(?P<h>\d{{1,2}}):(?P<m>[0-5]\d)(?:\s?{_AMPM})?|(?P<h2>\d{{1,2}})\s?"
                        rf"{_AMPM.replace('ampm', 'ampm2')}|(?P<noon>noon|midday)\b)", re.IGNORECASE)
-_SPAN_UNITS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": _DAY, "week": 7 * _DAY, "month": _YEAR / 12,
-               "year": _YEAR}
 # "twice per minute", "three times a day": a recurrence, read as the period between two occurrences
 _TIMES_RE = re.compile(_CMP_BEFORE + rf"(?:(?P<once>once|twice|thrice)|(?P<n>{_NUM}|{_WORDNUM})\s+times)\s+"
                        r"(?:per|a|an|each|every)\s+(?P<unit>second|minute|hour|day|week|month|year)\b",
@@ -212,12 +210,12 @@ _PHRASE_HINT_RE = re.compile(r"\d|\b(?:once|twice|thrice|times|half|quarter|noon
 def _bounded(value: float, cmp: str | None, invert: bool = False) -> tuple[float, float, str]:
     """The interval a comparator makes of a figure; ``invert`` for a period read off a frequency ("at least
     twice a day" is a period of at most 12 hours)."""
+    kind = _classify_cmp(cmp, None)
     c = (cmp or "").lower().strip()
-    kind = "exact"
-    if c == "until" or (c and re.fullmatch(_UPPER, c)):
+    if kind == "exact" and c == "until":
         kind = "upper"
-    elif c in ("after", "not before") or (c and re.fullmatch(_LOWER, c)):
-        kind = "lower"
+    elif kind == "exact" and c in ("after", "not before"):
+        kind = "lower"  # before a time of day these bound it ("after 18:00"), they name no span
     if invert and kind != "exact":
         kind = "lower" if kind == "upper" else "upper"
     if kind == "lower":
@@ -257,10 +255,10 @@ def _phrase_quantities(text: str) -> list[Quantity]:
     for m in _TIMES_RE.finditer(text):
         n = _ONCE[m.group("once").lower()] if m.group("once") else _to_float(m.group("n"))
         if n:
-            add(m, "time", _SPAN_UNITS[m.group("unit").lower()] / n, "per-" + m.group("unit").lower(), invert=True)
+            add(m, "time", _PER[m.group("unit").lower()] / n, "per-" + m.group("unit").lower(), invert=True)
     for m in _FRACTION_RE.finditer(text):
         share = 0.5 if m.group("frac").lower() == "half" else 0.25
-        add(m, "time", _SPAN_UNITS[m.group("unit").lower()] * share, m.group("unit").lower())
+        add(m, "time", _PER[m.group("unit").lower()] * share, m.group("unit").lower())
     for m in _RATIO_RE.finditer(text):
         a, b = _to_float(m.group("a")), _to_float(m.group("b"))
         if a is not None and b and a < b:
