@@ -26,7 +26,7 @@ def _findings(user: User) -> Any:
 
 
 def _inputs(user: User) -> Any:
-    return Input.objects.filter(engagement__in=engagement_list(user=user))
+    return Input.objects.filter(engagement__in=engagement_list(user=user)).visible_to(user)
 
 
 def _agenda_items(user: User) -> Any:

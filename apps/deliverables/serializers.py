@@ -10,13 +10,15 @@ from apps.alignment.models import Decision
 from apps.core.api import ScopedPrimaryKeyRelatedField
 from apps.engagements.selectors import engagement_list, objective_list
 from apps.inputs.models import InputRevision
+from apps.inputs.policies import input_visible_q
 
 from .models import Deliverable, DeliverableVersion, Section, TraceLink
 from .services import BODY_MAX, DESCRIPTION_MAX, HEADING_MAX, TITLE_MAX, link_target
 
 
 def _revisions(user: Any) -> Any:
-    return InputRevision.objects.filter(input__engagement__in=engagement_list(user=user))
+    return InputRevision.objects.filter(input__engagement__in=engagement_list(user=user)).filter(
+        input_visible_q(user=user, prefix="input__"))
 
 
 def _decisions(user: Any) -> Any:

@@ -19,6 +19,7 @@ from apps.core.hashing import sha256_bytes, sha256_text
 from apps.engagements.models import Engagement, Objective
 from apps.engagements.services import require_pmo
 from apps.inputs.models import InputRevision
+from apps.inputs.policies import input_is_private
 
 from .models import Deliverable, DeliverableVersion, Section, TraceLink
 from .rendering import SectionText, render_document
@@ -268,6 +269,10 @@ def tracelink_add(
         input_revision = InputRevision.objects.select_related("input").get(pk=input_revision.pk)
         if input_revision.input.engagement_id != engagement_id:
             raise ApplicationError("That input is not part of this engagement.", field="input_revision")
+        if input_is_private(input_revision.input):
+            # Everyone who reads the deliverable would read the draft through the link.
+            raise ApplicationError(f"{input_revision.input.reference} is a draft; link it once it is submitted.",
+                                   field="input_revision")
         same = existing.filter(input_revision__input_id=input_revision.input_id).select_related(
             "input_revision__input").first()
         if same is not None:

@@ -47,7 +47,7 @@ class EngagementDetailView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        workstreams = list(workstream_input_counts(engagement=self.engagement))
+        workstreams = list(workstream_input_counts(engagement=self.engagement, user=self.request.user))
         context.update(
             workstreams=workstreams,
             objectives=Objective.objects.filter(engagement=self.engagement),
@@ -59,7 +59,7 @@ class EngagementDetailView(EngagementMixin, TemplateView):
         )
         context.update(self._dashboard(workstreams), recent_inputs=None)
         if context["dashboard"] in ("approver", "observer"):  # PMO and leads have their own lists
-            context["recent_inputs"] = (Input.objects.filter(engagement=self.engagement)
+            context["recent_inputs"] = (Input.objects.filter(engagement=self.engagement).visible_to(self.request.user)
                                         .select_related("workstream", "author").prefetch_related("tags")
                                         .order_by("-updated_at")[:8])
         return context
@@ -94,7 +94,7 @@ class EngagementSettingsView(EngagementMixin, TemplateView):
             "name": self.engagement.name, "description": self.engagement.description, "organization": "-"}))
         context["members"] = membership_list(user=self.request.user, engagement_id=self.engagement.pk)
         context["objectives"] = Objective.objects.filter(engagement=self.engagement)
-        context["workstreams"] = workstream_input_counts(engagement=self.engagement)
+        context["workstreams"] = workstream_input_counts(engagement=self.engagement, user=self.request.user)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -100,7 +100,8 @@ def input_request_list(*, user: User, engagement_id: int | None = None) -> Query
         qs = qs.filter(engagement_id=engagement_id)
     return qs.select_related("created_by").prefetch_related("workstreams").annotate(
         n_workstreams=Count("workstreams", distinct=True),
-        n_answered=Count("answers__workstream", filter=~Q(answers__status=Input.Status.WITHDRAWN), distinct=True),
+        # A workstream has answered once it submitted something: its drafts are nobody else's business.
+        n_answered=Count("answers__workstream", filter=Q(answers__status=Input.Status.SUBMITTED), distinct=True),
     )
 
 
@@ -121,9 +122,10 @@ class WorkstreamAnswer:
         return bool(self.inputs)
 
 
-def input_request_answers(*, request: InputRequest) -> list[WorkstreamAnswer]:
-    answers = Input.objects.filter(answers_request=request).exclude(status=Input.Status.WITHDRAWN).select_related(
-        "workstream", "author")
+def input_request_answers(*, request: InputRequest, user: User) -> list[WorkstreamAnswer]:
+    """Each asked workstream with the answers `user` may see (its own drafts for a workstream, all for the PMO)."""
+    answers = (Input.objects.filter(answers_request=request).exclude(status=Input.Status.WITHDRAWN)
+               .visible_to(user).select_related("workstream", "author"))
     by_ws: dict[int, list[Input]] = {}
     for item in answers:
         by_ws.setdefault(item.workstream_id, []).append(item)

@@ -15,7 +15,7 @@ from .models import Input, InputRevision, Tag
 def input_list(
     *, user: User, engagement_id: int | None = None, filters: dict[str, Any] | None = None
 ) -> QuerySet[Input]:
-    qs = Input.objects.filter(engagement__in=engagement_list(user=user))
+    qs = Input.objects.filter(engagement__in=engagement_list(user=user)).visible_to(user)
     if engagement_id is not None:
         qs = qs.filter(engagement_id=engagement_id)
     qs = qs.select_related("workstream", "author", "current_revision").prefetch_related("tags")

@@ -251,7 +251,8 @@ class InputRequestDetailView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(req=self.input_request, answers=input_requests.input_request_answers(request=self.input_request),
+        answers = input_requests.input_request_answers(request=self.input_request, user=self.request.user)
+        context.update(req=self.input_request, answers=answers,
                        overdue=input_requests.is_overdue(self.input_request))
         return context
 

@@ -78,7 +78,8 @@ def test_live_preview_renders_through_the_safe_renderer(as_user, it_lead):
 
 def test_list_filters_and_htmx_partial(as_user, it_lead, data_lead, make_input, engagement):
     make_input(it_lead, "it", title="Azure hosting", tags=["cloud"], submit=True)
-    make_input(data_lead, "data", title="AWS lake", priority="must")
+    make_input(data_lead, "data", title="AWS lake", priority="must", submit=True)
+    make_input(data_lead, "data", title="Data's own draft")  # another workstream's draft: not listed
     client = as_user(it_lead)
     page = client.get(f"/e/{engagement.pk}/inputs/?workstream=data")
     assert [i.title for i in page.context["inputs"]] == ["AWS lake"]
@@ -89,7 +90,7 @@ def test_list_filters_and_htmx_partial(as_user, it_lead, data_lead, make_input, 
 
 def test_observers_see_no_write_controls_and_get_403_on_write_urls(as_user, observer, it_lead, make_input,
                                                                    engagement):
-    item = make_input(it_lead, "it")
+    item = make_input(it_lead, "it", submit=True)
     client = as_user(observer)
     page = client.get(f"/e/{engagement.pk}/inputs/{item.pk}/")
     assert page.status_code == 200 and b"Edit text" not in page.content
