@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.core.middleware.RejectMalformedInputMiddleware",  # NUL bytes, JSON nested too deep: 400 at the door
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,6 +186,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "InputKindEnum": "apps.inputs.models.Input.Kind",
+        # two models' "status" fields: without names of their own, input requests were documented with the
+        # input statuses (draft/submitted/withdrawn) instead of open/closed
+        "InputStatusEnum": "apps.inputs.models.Input.Status",
+        "InputRequestStatusEnum": "apps.inputs.models.InputRequest.Status",
         "OrganizationKindEnum": "apps.accounts.models.Organization.Kind",
         "AlignmentSessionStatusEnum": "apps.alignment.models.AlignmentSession.Status",
     },

@@ -260,7 +260,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return Response(DecisionSerializer(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(responses=DecisionRevisionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def history(self, request: Request, pk: str) -> Response:
         decision = self.get_object()
         return Response(DecisionRevisionSerializer(decision.revisions.select_related("decided_by"), many=True).data)

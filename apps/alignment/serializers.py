@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -51,12 +50,21 @@ class PositionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SourceRevisionSerializer(serializers.Serializer):
+    """The shape of one entry of Decision.source_revisions (documentation only)."""
+
+    input = serializers.IntegerField()
+    ref = serializers.CharField()
+    revision = serializers.IntegerField()
+    body_sha256 = serializers.CharField()
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     session = serializers.IntegerField(source="agenda_item.session_id", read_only=True)
     finding = serializers.IntegerField(source="agenda_item.finding_id", read_only=True, allow_null=True)
     decided_by = serializers.StringRelatedField()
-    owner = serializers.PrimaryKeyRelatedField(read_only=True)
+    owner = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     source_revisions = serializers.SerializerMethodField()
 
     class Meta:
@@ -66,7 +74,7 @@ class DecisionSerializer(serializers.ModelSerializer):
                   "is_suspect", "suspect_reason", "suspect_since", "created_at", "updated_at"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(SourceRevisionSerializer(many=True))
     def get_source_revisions(self, obj: Decision) -> list[dict[str, Any]]:
         return [{"input": r.input_id, "ref": r.input.reference, "revision": r.number, "body_sha256": r.body_sha256}
                 for r in obj.source_revisions.all()]

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import Membership, User
+from apps.core.ids import is_id
 from apps.engagements.models import Engagement, Workstream
 from apps.engagements.selectors import engagement_list
 from apps.inputs.models import Input
@@ -20,7 +21,7 @@ RUN_ACTIVE = (DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING)
 
 def _workstream_q(value: Any, side: str) -> Q:
     value = str(value)
-    return Q(**{f"workstream_{side}_id": int(value)}) if value.isdigit() else Q(**{f"workstream_{side}__slug": value})
+    return Q(**{f"workstream_{side}_id": int(value)}) if is_id(value) else Q(**{f"workstream_{side}__slug": value})
 
 
 def _touches(value: Any) -> Q:

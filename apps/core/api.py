@@ -1,6 +1,7 @@
 """API plumbing shared by every app: error translation and membership-scoped viewsets."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,12 +13,30 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 from rest_framework.viewsets import GenericViewSet
 
 from .errors import ApplicationError, ImmutableRecordError, StaleRevisionError
+from .ids import is_id
+
+logger = logging.getLogger("django.request")
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = _known_error(exc, context)
+    if response is not None:
+        return response
+    # Anything else is our bug. An API client still gets JSON (not Django's HTML 500 page); the error is
+    # logged with its traceback the way Django logs one, and the request's transaction rolls back.
+    request = context.get("request")
+    logger.error("Internal Server Error: %s", getattr(request, "path", "?"), exc_info=exc,
+                 extra={"status_code": 500, "request": getattr(request, "_request", None)})
+    set_rollback()
+    return Response({"detail": "Something went wrong on our side; nothing was saved. Please try again later."},
+                    status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def _known_error(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, StaleRevisionError):
         return stale_response(exc, header=False)
     if isinstance(exc, ApplicationError):
@@ -55,7 +74,7 @@ def if_match(request: Request) -> int | None:
     if not raw:
         return None
     value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not is_id(value):
         raise ValidationError({"If-Match": ['Send the revision number you edited, e.g. If-Match: "3".']})
     return int(value)
 
@@ -71,7 +90,7 @@ def query_int(params: Any, name: str, *, noun: str = "an id") -> int | None:
     value = params.get(name)
     if value in (None, ""):
         return None
-    if not str(value).isdigit():
+    if not is_id(value):
         raise ValidationError({name: [f"Must be {noun}."]})
     return int(value)
 
@@ -88,7 +107,7 @@ class ScopedViewSet(GenericViewSet):
         lookup = self.lookup_url_kwarg or self.lookup_field
         if lookup in kwargs:
             value = kwargs[lookup]
-            if not str(value).isdigit() or not self.get_queryset().filter(**{self.lookup_field: value}).exists():
+            if not is_id(value) or not self.get_queryset().filter(**{self.lookup_field: value}).exists():
                 raise Http404
 
 

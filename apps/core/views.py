@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 
 from apps.accounts.models import Membership
 from apps.accounts.selectors import membership_or_404
@@ -76,3 +77,29 @@ class StaleEditMixin:
             except ApplicationError as exc:
                 add_service_error(form, exc)
         return self.render_to_response(self.get_context_data(form=form), status=400)  # type: ignore[attr-defined]
+
+
+# --- error pages: JSON under /api/ (an API client never parses an HTML page), the templates elsewhere ---
+
+def _api_error(request: HttpRequest, status: int, detail: str) -> HttpResponse | None:
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=status)
+    return None
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _api_error(request, 400, "Bad request.") or defaults.bad_request(request, exception)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _api_error(request, 403, "You do not have permission to do that.") or defaults.permission_denied(
+        request, exception)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _api_error(request, 404, "Not found.") or defaults.page_not_found(request, exception)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return (_api_error(request, 500, "Something went wrong on our side; nothing was saved. Please try again later.")
+            or defaults.server_error(request))

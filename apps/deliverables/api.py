@@ -82,7 +82,7 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=SectionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def sections(self, request: Request, pk: str) -> Response:
         deliverable = self.get_object()
         return Response(SectionSerializer(deliverable.sections.all(), many=True).data)

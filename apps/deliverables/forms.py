@@ -5,8 +5,10 @@ from typing import Any
 from django import forms
 
 from apps.alignment.models import Decision
+from apps.core.ids import is_id
 from apps.engagements.models import Engagement, Objective, Workstream
 from apps.inputs.models import Input
+from apps.inputs.policies import input_private_q
 
 from .models import Deliverable
 from .services import BODY_MAX, DESCRIPTION_MAX, HEADING_MAX, TITLE_MAX
@@ -53,9 +55,9 @@ class TraceLinkForm(forms.Form):
         raw = (self.cleaned_data.get("input") or "").strip().upper().removeprefix("IN-").strip()
         if not raw:
             return None
-        if not raw.isdigit():
+        if not is_id(raw):
             raise forms.ValidationError("Give an input reference such as IN-12.")
-        found = (Input.objects.filter(engagement=self.engagement, pk=int(raw)).exclude(status=Input.Status.DRAFT)
+        found = (Input.objects.filter(engagement=self.engagement, pk=int(raw)).exclude(input_private_q())
                  .select_related("current_revision").first())
         if found is None:
             raise forms.ValidationError(f"IN-{raw} is not a submitted input of this engagement.")

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -70,7 +69,7 @@ class DeliverableSerializer(serializers.ModelSerializer):
                   "latest_version", "created_at", "updated_at"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))  # null until the first version is published
     def get_latest_version(self, obj: Deliverable) -> int | None:
         numbers = [v.number for v in obj.versions.all()]
         return max(numbers) if numbers else None

@@ -16,9 +16,11 @@ from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 
 from apps.alignment.models import Decision
 from apps.conflicts.models import Finding
+from apps.core.ids import is_id
 from apps.core.ooxml import deterministic_ooxml
 from apps.engagements.models import Engagement
 from apps.inputs.models import Input
+from apps.inputs.policies import input_private_q
 
 from .models import DeliverableVersion, TraceLink
 
@@ -57,15 +59,15 @@ def matrix_inputs(*, engagement: Engagement, filters: dict[str, Any] | None = No
     links = TraceLink.objects.filter(input_revision__input=OuterRef("pk"),
                                      section__deliverable__engagement=engagement)
     qs = (
-        Input.objects.filter(engagement=engagement).exclude(status=Input.Status.DRAFT)
+        Input.objects.filter(engagement=engagement).exclude(input_private_q())  # drafts trace nowhere
         .select_related("workstream", "current_revision")
         .annotate(is_traced=Exists(links), is_suspect=Exists(links.filter(is_suspect=True)),
                   first_objective=Min("objectives__code"))
     )
     if value := filters.get("workstream"):
-        qs = qs.filter(workstream_id=value) if str(value).isdigit() else qs.filter(workstream__slug=value)
+        qs = qs.filter(workstream_id=value) if is_id(value) else qs.filter(workstream__slug=value)
     if value := filters.get("objective"):
-        qs = qs.filter(objectives__id=value) if str(value).isdigit() else qs.filter(objectives__code=value)
+        qs = qs.filter(objectives__id=value) if is_id(value) else qs.filter(objectives__code=value)
     status = filters.get("status")
     if status == "traced":
         qs = qs.filter(is_traced=True, is_suspect=False)

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from apps.alignment.models import Decision
 from apps.core.errors import ApplicationError
+from apps.core.ids import is_id
 from apps.core.views import EngagementMixin, StaleEditMixin, add_service_error
 from apps.engagements.models import Objective
 
@@ -279,7 +280,7 @@ class CompareView(DeliverableMixin, TemplateView):
             raw = self.request.GET.get(name, default)
             if raw == "draft":
                 return "draft"
-            return int(raw) if str(raw).isdigit() and int(raw) in versions else default
+            return int(raw) if is_id(raw) and int(raw) in versions else default
 
         old = pick("old", numbers[-2] if len(numbers) > 1 else latest)
         new = pick("new", latest if len(numbers) > 1 else "draft")

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from apps.accounts.models import Membership, Organization
 from apps.accounts.selectors import membership_list
 from apps.core.errors import ApplicationError
+from apps.core.ids import is_id
 from apps.core.views import EngagementMixin, add_service_error
 from apps.inputs.models import Input
 
@@ -162,7 +163,8 @@ class EngagementSettingsView(EngagementMixin, TemplateView):
         return self._invalid(invite_form=form)
 
     def _remove_member(self, request: HttpRequest) -> HttpResponse:
-        membership = Membership.objects.filter(engagement=self.engagement, pk=request.POST.get("membership")).first()
+        raw = request.POST.get("membership", "")
+        membership = Membership.objects.filter(engagement=self.engagement, pk=raw).first() if is_id(raw) else None
         if membership is None:
             raise Http404
         try:

@@ -46,8 +46,10 @@ class InputViewSet(mixins.ListModelMixin, ScopedViewSet):
 
     def get_queryset(self) -> QuerySet[Input]:
         filters = self.request.query_params if self.action == "list" else {}
-        engagement = (query_int(self.request.query_params, "engagement", noun="an engagement id")
-                      if self.action == "list" else None)
+        engagement = None
+        if self.action == "list":  # ids in the query string: anything but ASCII digits is a 400 naming it
+            engagement = query_int(filters, "engagement", noun="an engagement id")
+            query_int(filters, "objective", noun="an objective id")
         return selectors.input_list(user=self.request.user, engagement_id=engagement, filters=filters).prefetch_related(
             "objectives"
         ).order_by("-updated_at", "-id")
@@ -116,7 +118,7 @@ class InputViewSet(mixins.ListModelMixin, ScopedViewSet):
         return Response(InputSerializer(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(responses=RevisionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def revisions(self, request: Request, pk: str) -> Response:
         return Response(RevisionSerializer(selectors.revision_list(input=self.get_object()), many=True).data)
 

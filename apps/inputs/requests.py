@@ -36,7 +36,8 @@ def input_request_create(
     description: str = "",
 ) -> InputRequest:
     require_pmo(actor=actor, engagement=engagement)
-    topic = (topic or "").strip()
+    # A topic is one line: it becomes an e-mail subject, where a CR/LF would break the header (the mail lost).
+    topic = " ".join((topic or "").split())
     if not topic:
         raise ApplicationError("Say what the request is about.", field="topic")
     if not workstreams:

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
+from apps.core.ids import is_id
 from apps.engagements.selectors import engagement_list
 
 from .models import Input, InputRevision, Tag
@@ -25,7 +26,7 @@ def input_list(
 def input_filter(qs: QuerySet[Input], filters: dict[str, Any]) -> QuerySet[Input]:
     """The filters shared by the HTML list and the API: workstream, kind, status, priority, tag, text."""
     if value := filters.get("workstream"):
-        qs = qs.filter(workstream__slug=value) if not str(value).isdigit() else qs.filter(workstream_id=value)
+        qs = qs.filter(workstream__slug=value) if not is_id(value) else qs.filter(workstream_id=value)
     for field in ("kind", "status", "priority"):
         if value := filters.get(field):
             qs = qs.filter(**{field: value})

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from apps.core.diff import diff_rows
 from apps.core.errors import ApplicationError
+from apps.core.ids import is_id
 from apps.core.markdown import render_markdown
 from apps.core.views import EngagementMixin, StaleEditMixin, add_service_error
 from apps.engagements.models import Workstream
@@ -21,7 +22,7 @@ from apps.engagements.models import Workstream
 from . import requests as input_requests
 from . import selectors, services
 from .forms import InputDetailsForm, InputFilterForm, InputForm, InputRequestForm, ReviseForm
-from .models import Input
+from .policies import input_private_q
 
 PAGE_SIZE = 25
 
@@ -70,7 +71,7 @@ class InputCreateView(EngagementMixin, TemplateView):
         if not self.membership.writes_inputs:
             raise PermissionDenied("Your role in this engagement is read-only.")
         form = self._form()
-        if (asked := request.GET.get("request", "")).isdigit():
+        if is_id(asked := request.GET.get("request", "")):
             form.fields["answers_request"].initial = int(asked)
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -277,9 +278,9 @@ class InputPickerView(EngagementMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         text = next((v for k, v in self.request.GET.items() if v), "").strip()
         qs = selectors.input_list(user=self.request.user, engagement_id=self.engagement.pk).exclude(
-            status=Input.Status.DRAFT)
+            input_private_q())
         ref = text.upper().removeprefix("IN-").strip()
-        if ref.isdigit():
+        if is_id(ref):
             qs = qs.filter(pk=int(ref))
         elif text:
             qs = qs.filter(title__icontains=text)

@@ -151,7 +151,9 @@ def notification_email_send(*, notification_id: int) -> bool:
         lines.append(f"Open it in Concord: {base}{notification.url}")
     lines.append("")
     lines.append("You receive this because of your e-mail settings in Concord (Notifications → E-mail settings).")
-    EmailMessage(subject=f"[Concord] {notification.title}", body="\n\n".join(lines),
+    # A subject is one header line; a title holding a line break (older rows, any caller) must not lose the mail.
+    subject = " ".join(f"[Concord] {notification.title}".split())
+    EmailMessage(subject=subject, body="\n\n".join(lines),
                  from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient.email]).send(fail_silently=False)
     Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return True

@@ -1,0 +1,59 @@
+"""Refuse malformed requests at the door, before any view or query sees them.
+
+- A NUL byte anywhere in the path or query string: PostgreSQL cannot store or compare text holding
+  one, so a filter such as `?q=%00` would end in a DataError (a 500) deep inside a queryset.
+- A JSON body nested deeper than `JSON_MAX_DEPTH`: Python's JSON decoder recurses per level and
+  raises RecursionError near 1,000, which no parser turns into a 400 (the anonymous token endpoint
+  included). No Concord payload needs more than a few levels.
+
+Both answer 400: JSON under /api/, a plain page elsewhere. Form fields with NUL are already refused
+by Django's and DRF's CharField validators.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+JSON_MAX_DEPTH = 64
+_STRING = re.compile(rb'"(?:\\.|[^"\\])*"', re.DOTALL)
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    if is_api(request):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def json_depth(body: bytes) -> int:
+    """Deepest nesting of arrays/objects in a JSON text (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(_STRING.sub(b'""', body)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+class RejectMalformedInputMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path_info or "%00" in query or "\x00" in query or any(
+                "\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            return bad_request(request, "The request contains a NUL character (%00); remove it.")
+        if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            body = request.body
+            if body.count(b"[") + body.count(b"{") > JSON_MAX_DEPTH and json_depth(body) > JSON_MAX_DEPTH:
+                return bad_request(request, f"The JSON body is nested more than {JSON_MAX_DEPTH} levels deep.")
+        return self.get_response(request)
