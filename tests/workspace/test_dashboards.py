@@ -9,8 +9,8 @@ from django.utils import timezone
 from apps.alignment.models import AgendaItem, AlignmentSession
 from apps.approvals.models import ApprovalSubmission
 from apps.conflicts.models import Finding
-from apps.workspace import charts
 from apps.inputs.requests import input_request_create
+from apps.workspace import charts
 from apps.workspace.dashboards import (
     approver_dashboard,
     integration_trend,
