@@ -86,6 +86,8 @@ class Finding(TimeStampedModel):
         SCOPE = "scope", "Scope / quantifier"
         TERMINOLOGY = "terminology", "Terminology"
         PRIORITY = "priority", "Priority"
+        # an approval step one side requires and the other skips, or one thing owned by two teams
+        PROCESS = "process", "Process / ownership"
         OTHER = "other", "Other"
         DUPLICATE = "duplicate", "Duplicate"
         OVERLAP = "overlap", "Overlap"
@@ -97,6 +99,12 @@ class Finding(TimeStampedModel):
         RESOLVED = "resolved", "Resolved"
         DISMISSED = "dismissed", "Dismissed (false positive)"
         SUPERSEDED = "superseded", "Superseded by a newer revision"
+
+    # The two "open" sets, defined once. Awaiting: nobody has taken it up yet, so it may be acknowledged,
+    # put on an agenda, dismissed, or superseded by a new revision.
+    AWAITING_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED)
+    # Unresolved: awaiting, or on an alignment agenda; what lists and dashboards count as open.
+    UNRESOLVED_STATUSES = (*AWAITING_STATUSES, Status.IN_ALIGNMENT)
 
     engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="findings")
     fingerprint = models.CharField(max_length=64, unique=True)
@@ -138,6 +146,10 @@ class Finding(TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"F-{self.pk}"
+
+    @property
+    def is_awaiting(self) -> bool:
+        return self.status in self.AWAITING_STATUSES
 
 
 class RevisionStatement(models.Model):

@@ -28,14 +28,12 @@ def workstream_list(*, user: User, engagement_id: int | None = None) -> QuerySet
     return qs
 
 
-def workstream_input_counts(*, engagement: Engagement, user: User) -> QuerySet[Workstream]:
-    """Workstreams annotated with counts by status of the inputs `user` may see, in one query.
+def workstream_input_counts(*, engagement: Engagement, visible: Q) -> QuerySet[Workstream]:
+    """Workstreams annotated with counts by status of the inputs matching `visible`, in one query.
 
-    Another workstream's drafts are not counted: even their number is that workstream's business.
+    Callers pass the asker's visibility from the inputs policy (`input_visible_q(user=..., prefix="inputs__")`,
+    a layer above this one): another workstream's drafts are not counted, even their number is its business.
     """
-    from apps.inputs.policies import input_visible_q  # inputs depends on engagements, not the reverse
-
-    visible = input_visible_q(user=user, prefix="inputs__")
     return Workstream.objects.filter(engagement=engagement).annotate(
         n_draft=Count("inputs", filter=visible & Q(inputs__status="draft")),
         n_submitted=Count("inputs", filter=visible & Q(inputs__status="submitted")),
