@@ -9,6 +9,7 @@ from apps.conflicts import api_routes as conflicts_routes
 from apps.deliverables import api_routes as deliverables_routes
 from apps.engagements.api import (
     EngagementViewSet,
+    InvitationViewSet,
     MembershipViewSet,
     ObjectiveViewSet,
     OrganizationViewSet,
@@ -22,6 +23,7 @@ router.register("engagements", EngagementViewSet, basename="engagement")
 router.register("objectives", ObjectiveViewSet, basename="objective")
 router.register("workstreams", WorkstreamViewSet, basename="workstream")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("inputs", InputViewSet, basename="input")
 router.register("input-requests", InputRequestViewSet, basename="input-request")

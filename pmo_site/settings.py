@@ -144,6 +144,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Concord <concord@localhost>")
 # Absolute links in notification e-mails, e.g. https://concord.example.com (empty: relative paths).
 CONCORD_BASE_URL = env_str("CONCORD_BASE_URL", "").rstrip("/")
+# Who may create an engagement (and so become its PMO): any of "staff" (is_staff accounts), "pmo" (people
+# already PMO of an engagement), "anyone". Not everyone by default: a new engagement lets its creator invite
+# any e-mail address, which is how accounts were enumerated across tenants.
+ENGAGEMENT_CREATORS = env_list("CONCORD_ENGAGEMENT_CREATORS", ["staff", "pmo"])
+if unknown := set(ENGAGEMENT_CREATORS) - {"staff", "pmo", "anyone"}:
+    raise ImproperlyConfigured(f"CONCORD_ENGAGEMENT_CREATORS: unknown {sorted(unknown)}; use staff, pmo, anyone")
 
 # --- security: secure defaults whenever DEBUG is off -------------------------------------
 SESSION_COOKIE_HTTPONLY = True

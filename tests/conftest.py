@@ -37,7 +37,8 @@ def pmo(db) -> User:
 
 @pytest.fixture
 def engagement(pmo, client_org) -> Engagement:
-    return engagement_create(actor=pmo, name="Customer Platform Renewal", organization=client_org)
+    # set up as the site's operator would: who may create engagements is tested in tests/accounts
+    return engagement_create(actor=pmo, name="Customer Platform Renewal", organization=client_org, by_operator=True)
 
 
 @pytest.fixture
@@ -96,7 +97,7 @@ def outsider(db) -> User:
 @pytest.fixture
 def other_engagement(outsider) -> Engagement:
     org = OrganizationFactory(name="Globex Logistics", kind="client")
-    return engagement_create(actor=outsider, name="Warehouse Relocation", organization=org)
+    return engagement_create(actor=outsider, name="Warehouse Relocation", organization=org, by_operator=True)
 
 
 @pytest.fixture

@@ -101,6 +101,7 @@ def _other_apps_objects(engagement, workstreams, pmo, customer, a, b, objective)
     from apps.approvals.models import ApprovalSubmission, ChangeRequestItem, SectionComment, Signature
     from apps.conflicts.models import ChoiceSet, DetectionRun, Finding
     from apps.deliverables.models import Deliverable, DeliverableVersion, Section, TraceLink
+    from apps.engagements.services import member_invite
     from apps.notifications.models import Notification
 
     run = DetectionRun.objects.create(engagement=engagement, scope="full", status="succeeded", total=1, done=1)
@@ -139,7 +140,9 @@ def _other_apps_objects(engagement, workstreams, pmo, customer, a, b, objective)
     return {"finding": finding, "run": run, "choice_set": choice_set, "session": session, "agenda_item": item,
             "position": position, "decision": decision, "deliverable": deliverable, "section": section,
             "trace_link": link, "version": version, "submission": submission, "signature": signature,
-            "change_item": change_item, "comment": comment, "notification": notification}
+            "change_item": change_item, "comment": comment, "notification": notification,
+            "invitation": member_invite(actor=pmo, engagement=engagement, email="invitee@partner.example",
+                                        full_name=MARKER, organization=org, role="observer")}
 
 
 # URL kwarg → which object of the victim engagement fills it.
@@ -151,7 +154,7 @@ OBJECT_KWARGS = {
     "trace_link_id": "trace_link", "version_id": "version", "submission_id": "submission",
     "signature_id": "signature", "change_item_id": "change_item", "comment_id": "comment",
     "notification_id": "notification", "request_id": "input_request", "objective_id": "objective",
-    "workstream_id": "workstream",
+    "workstream_id": "workstream", "invitation_id": "invitation",
 }
 # Where one app uses a kwarg name another app uses for a different object.
 ROUTE_KWARGS = {"approvals:address_item": {"item_id": "change_item"}}
@@ -166,12 +169,14 @@ API_BASENAMES = {
     "decision": "decision", "deliverable": "deliverable", "section": "section", "trace-link": "trace_link",
     "version": "version", "version-approval": "version", "signature": "signature",
     "submission": "submission", "change-request-item": "change_item", "section-comment": "comment",
-    "notification": "notification", "engagement-trace": "engagement",
+    "notification": "notification", "engagement-trace": "engagement", "invitation": "invitation",
 }
 # Routes about the signed-in user's own settings (not an engagement's data): anyone may change their own.
 SELF_SERVICE_PREFIXES = ("notifications/", "api/v1/notifications/")
 # Objects that belong to one user rather than to the engagement: other members get 404 too.
-PER_USER = {"notification"}
+PER_USER = {"notification", "invitation"}  # an invitation: its invitee's and its PMO's
+# Pages only the invited person opens (answering an invitation): even the PMO who sent it gets 404.
+INVITEE_ONLY = {"engagements:invitation_accept", "engagements:invitation_decline"}
 
 
 def _basename(route: Route) -> str:
@@ -275,7 +280,7 @@ def test_every_member_role_can_open_every_route_without_errors(world, personas, 
     for route in all_routes():
         url, kinds = build_url(route, world)
         response = client.get(url)
-        expected_404 = bool(kinds & PER_USER) and persona != "pmo"
+        expected_404 = (bool(kinds & PER_USER) and persona != "pmo") or route.name in INVITEE_ONLY
         if response.status_code >= 500 or (response.status_code == 404 and not expected_404):
             failures.append(f"GET {url} ({route.name}) as {persona} → {response.status_code}")
     assert not failures, "\n".join(failures)

@@ -107,3 +107,39 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} in {self.engagement}"
+
+
+class Invitation(models.Model):
+    """A PMO's offer of a role in an engagement; the invited person joins only by accepting it.
+
+    The inviter sees the address and role they typed, never the invited account's details (its name,
+    whether it existed): that is what let anyone enumerate accounts across tenants.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REVOKED = "revoked", "Revoked"
+
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    workstream = models.ForeignKey("engagements.Workstream", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "invitee"], condition=Q(status="pending"),
+                                    name="invitation_one_pending_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()} in {self.engagement_id} ({self.status})"

@@ -84,6 +84,18 @@ def may_comment(membership: Membership | None) -> bool:
     return membership is not None and membership.role != Role.OBSERVER
 
 
+def may_create_engagement(user: User) -> bool:
+    """Who may open a new engagement (and become its PMO): settings.ENGAGEMENT_CREATORS, by default staff
+    and people already PMO somewhere. Not anyone: a creator may invite any address into their engagement."""
+    from django.conf import settings
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    allowed = set(settings.ENGAGEMENT_CREATORS)
+    return ("anyone" in allowed or ("staff" in allowed and user.is_staff)
+            or ("pmo" in allowed and Membership.objects.filter(user=user, role=Role.PMO).exists()))
+
+
 # --- the PMO-only rule as services use it -----------------------------------------------------------------
 
 def require_pmo(*, actor: User, engagement: Model) -> Membership:

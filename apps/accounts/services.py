@@ -1,4 +1,4 @@
-"""Account writes: the invitation e-mail that lets a new member choose a password."""
+"""Account writes: the invitation e-mail (with a link to choose a password when the account is new)."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .models import User
+from .models import Invitation, User
 
 
 def set_password_path(user: User) -> str:
@@ -18,15 +18,22 @@ def set_password_path(user: User) -> str:
                                                               .make_token(user)})
 
 
-def invitation_email_send(*, user_id: int, engagement_name: str, inviter_name: str, role: str) -> bool:
-    """E-mail a newly invited person a link to choose their password. Run by a task, after commit."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or user.has_usable_password():
-        return False  # already set up: nothing to send
-    link = f"{settings.CONCORD_BASE_URL}{set_password_path(user)}"
-    body = (f"{inviter_name} invited you to the engagement “{engagement_name}” in Concord as {role}.\n\n"
-            f"Choose your password here (the link works once): {link}\n\n"
-            f"Then sign in with this e-mail address: {user.email}")
-    EmailMessage(subject=f"[Concord] You are invited to {engagement_name}", body=body,
-                 from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]).send(fail_silently=False)
+def invitation_email_send(*, invitation_id: int) -> bool:
+    """E-mail the invited person: sign in (choosing a password first if the account is new) and accept or
+    decline on the home page. Run by a task, after commit; nothing is sent for an answered invitation."""
+    invitation = (Invitation.objects.select_related("invitee", "engagement", "invited_by")
+                  .filter(pk=invitation_id, status=Invitation.Status.PENDING, invitee__is_active=True).first())
+    if invitation is None:
+        return False
+    user = invitation.invitee
+    base = settings.CONCORD_BASE_URL
+    lines = [f"{invitation.invited_by.get_full_name()} invited you to the engagement “{invitation.engagement.name}” "
+             f"in Concord as {invitation.get_role_display()}."]
+    if not user.has_usable_password():
+        lines.append(f"Choose your password here (the link works once): {base}{set_password_path(user)}")
+    lines.append(f"Then sign in with this e-mail address ({user.email}) and accept or decline the invitation on "
+                 f"your home page: {base}{reverse('home')}")
+    subject = " ".join(f"[Concord] You are invited to {invitation.engagement.name}".split())
+    EmailMessage(subject=subject, body="\n\n".join(lines), from_email=settings.DEFAULT_FROM_EMAIL,
+                 to=[user.email]).send(fail_silently=False)
     return True

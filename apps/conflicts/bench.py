@@ -68,7 +68,8 @@ def bench_db(*, n_inputs: int, runs: int, out: TextIO, full_scan: bool = False) 
     author, _ = User.objects.get_or_create(email="bench@example.invalid", defaults={"full_name": "Bench"})
     org, _ = Organization.objects.get_or_create(name="Bench Org")
     with transaction.atomic():
-        engagement = engagement_create(actor=author, name=f"Bench {n_inputs} {timezone.now():%H%M%S}", organization=org)
+        engagement = engagement_create(actor=author, name=f"Bench {n_inputs} {timezone.now():%H%M%S}", organization=org,
+                                       by_operator=True)
         t0 = time.perf_counter()
         _seed_inputs(engagement=engagement, author=author, bodies=_bodies(n_inputs))
     n_statements = corpus.current_statements(engagement_id=engagement.pk).count()

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.accounts.models import Membership, Organization
+from apps.accounts.models import Invitation, Membership, Organization
 from apps.accounts.policies import require_pmo
-from apps.accounts.selectors import memberships_visible_to, organizations_visible_to
+from apps.accounts.selectors import invitations_visible_to, memberships_visible_to, organizations_visible_to
 from apps.core.api import ScopedViewSet, ServiceCreateMixin
 
 from . import services
@@ -17,6 +18,8 @@ from .selectors import engagement_list, objective_list, workstream_list
 from .serializers import (
     EngagementSerializer,
     EngagementUpdateSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
     MembershipSerializer,
     ObjectiveSerializer,
     OrganizationSerializer,
@@ -85,23 +88,55 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def get_queryset(self) -> QuerySet[Membership]:
         return memberships_visible_to(user=self.request.user).order_by("id")
 
-    def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        engagement = data["engagement"]
-        require_pmo(actor=request.user, engagement=engagement)
-        organization, _ = Organization.objects.get_or_create(name=data["organization"]["name"].strip())
-        membership = services.member_invite(
-            actor=request.user, engagement=engagement, email=data["user"]["email"],
-            full_name=data["user"].get("full_name", ""), organization=organization, role=data["role"],
-            workstream=data.get("workstream"),
-        )
-        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
-
     def destroy(self, request: Request, pk: str) -> Response:
         services.member_remove(actor=request.user, membership=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Invitations: the PMO invites (POST) and revokes; the invited person lists theirs, accepts or declines.
+
+    People join an engagement only through an accepted invitation; the answer to an invitation never
+    says whether the address had an account, nor anything about it.
+    """
+
+    queryset = Invitation.objects.none()  # for the schema generator; requests use get_queryset()
+    serializer_class = InvitationSerializer
+    filterset_fields = ["engagement", "status"]
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        return invitations_visible_to(user=self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = InvitationCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        require_pmo(actor=request.user, engagement=data["engagement"])  # before an organization row is made
+        organization, _ = Organization.objects.get_or_create(name=data["organization"].strip())
+        invitation = services.member_invite(
+            actor=request.user, engagement=data["engagement"], email=data["email"], full_name=data["full_name"],
+            organization=organization, role=data["role"], workstream=data["workstream"],
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: MembershipSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        membership = services.invitation_accept(actor=request.user, invitation=self.get_object())
+        return Response(MembershipSerializer(membership, context={"request": request}).data)
+
+    @extend_schema(request=None, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        return Response(InvitationSerializer(services.invitation_decline(actor=request.user,
+                                                                         invitation=self.get_object())).data)
+
+    @extend_schema(request=None, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str) -> Response:
+        return Response(InvitationSerializer(services.invitation_revoke(actor=request.user,
+                                                                        invitation=self.get_object())).data)
 
 
 class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

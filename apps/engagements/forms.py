@@ -28,7 +28,8 @@ class WorkstreamForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField()
-    full_name = forms.CharField(max_length=150)
+    full_name = forms.CharField(max_length=150, required=False,
+                                help_text="Used only if this address has no Concord account yet")
     organization = forms.CharField(max_length=150, help_text="The company this person works for")
     role = forms.ChoiceField(choices=Role.choices)
     workstream = forms.ModelChoiceField(queryset=Workstream.objects.none(), required=False,

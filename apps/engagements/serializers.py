@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.accounts.models import Membership, Organization, Role
+from apps.accounts.models import Invitation, Membership, Organization, Role
 from apps.core.api import ScopedPrimaryKeyRelatedField
 
 from .models import Engagement, Objective, Workstream
@@ -68,6 +68,31 @@ class MembershipSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["id", "engagement", "email", "full_name", "organization", "role", "workstream", "created_at"]
         read_only_fields = ["id", "created_at"]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation as its PMO and its invitee see it: what the inviter typed, never the account's details."""
+
+    engagement_name = serializers.CharField(source="engagement.name", read_only=True)
+    organization = serializers.CharField(source="organization.name", read_only=True)
+    invited_by = serializers.CharField(source="invited_by.get_full_name", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "engagement", "engagement_name", "email", "organization", "role", "workstream", "status",
+                  "invited_by", "created_at", "responded_at"]
+        read_only_fields = fields
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    email = serializers.EmailField()
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="",
+                                      help_text="Used only if the address has no account yet.")
+    organization = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)
+    workstream = ScopedPrimaryKeyRelatedField(scope=lambda user: workstream_list(user=user), required=False,
+                                              allow_null=True, default=None)
 
 
 class OrganizationSerializer(serializers.ModelSerializer):

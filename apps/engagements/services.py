@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from apps.accounts.models import WORKSTREAM_ROLES, Membership, Organization, Role, User
-from apps.accounts.policies import require_pmo
+from apps.accounts.models import WORKSTREAM_ROLES, Invitation, Membership, Organization, Role, User
+from apps.accounts.policies import may_create_engagement, require_pmo
 from apps.audit.services import audit_log
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, PermissionDeniedError
 
 from .models import DEFAULT_WORKSTREAMS, Engagement, Objective, Workstream
 
@@ -21,8 +22,15 @@ def engagement_create(
     description: str = "",
     client: Organization | None = None,
     workstreams: tuple[str, ...] | None = None,
+    by_operator: bool = False,
 ) -> Engagement:
-    """Create an engagement; its creator becomes its first PMO member."""
+    """Create an engagement; its creator becomes its first PMO member.
+
+    Who may is `may_create_engagement` (settings.ENGAGEMENT_CREATORS). `by_operator` is for whoever runs
+    the site from the shell (demo seeding, benchmarks, test set-up); pages and the API never pass it.
+    """
+    if not by_operator and not may_create_engagement(actor):
+        raise PermissionDeniedError("You cannot create engagements here; ask a PMO or an administrator.")
     engagement = Engagement.objects.create(
         name=name.strip(), description=description, client=client or organization, created_by=actor
     )
@@ -91,10 +99,12 @@ def member_invite(
     organization: Organization,
     role: str,
     workstream: Workstream | None = None,
-) -> Membership:
-    """Add a person (creating their account if new) to the engagement with one role.
+) -> Invitation:
+    """Invite a person to the engagement with one role; they join when they accept.
 
-    A new account gets an unusable password; they set one through the password-reset mail.
+    The answer is the same whether or not the address already has an account, and carries only what the
+    inviter typed: the account's name is never shown to them. A new address gets an account with an
+    unusable password and a link to choose one; an existing account gets a note to sign in and answer.
     """
     require_pmo(actor=actor, engagement=engagement)
     if role not in Role.values:
@@ -107,27 +117,83 @@ def member_invite(
         raise ApplicationError("That workstream is not part of this engagement.", field="workstream")
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if created:
-        user = User.objects.create_user(email=email, password=None, full_name=full_name.strip() or email)
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=" ".join(full_name.split()) or email)
     if Membership.objects.filter(user=user, engagement=engagement).exists():
         raise ApplicationError(f"{email} is already a member of this engagement.", field="email")
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(
-                user=user, engagement=engagement, organization=organization, role=role, workstream=workstream
+            invitation = Invitation.objects.create(
+                engagement=engagement, invitee=user, email=email, organization=organization, role=role,
+                workstream=workstream, invited_by=actor,
             )
-    except IntegrityError as exc:  # a concurrent invite of the same person
-        raise ApplicationError(f"{email} is already a member of this engagement.", field="email") from exc
-    audit_log(actor=actor, action="accounts.membership.created", target=membership, engagement=engagement,
-              changes={"user": email, "role": role, "organization": organization.name,
+    except IntegrityError as exc:  # the unique pending constraint: invited already (or concurrently)
+        raise ApplicationError(f"{email} already has a pending invitation to this engagement.", field="email") from exc
+    audit_log(actor=actor, action="accounts.invitation.created", target=invitation, engagement=engagement,
+              changes={"email": email, "role": role, "organization": organization.name,
                        "workstream": workstream.name if workstream else None})
-    if created:
-        from apps.accounts.tasks import send_invitation_email
+    from apps.accounts.tasks import send_invitation_email
 
-        send_invitation_email.delay_on_commit(user.pk, engagement.name, actor.get_full_name(),
-                                              membership.get_role_display())
+    send_invitation_email.delay_on_commit(invitation.pk)
+    return invitation
+
+
+def _pending_for(*, actor: User, invitation: Invitation) -> Invitation:
+    locked = Invitation.objects.select_for_update().select_related("engagement").get(pk=invitation.pk)
+    if locked.invitee_id != actor.pk:
+        raise PermissionDeniedError("Only the invited person can answer this invitation.")
+    if locked.status != Invitation.Status.PENDING:
+        raise ApplicationError(f"This invitation is {locked.get_status_display().lower()} already.")
+    if locked.engagement.is_archived:
+        raise ApplicationError("That engagement is archived.")
+    return locked
+
+
+@transaction.atomic
+def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
+    """The invited person joins with the role the invitation names."""
+    locked = _pending_for(actor=actor, invitation=invitation)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=actor, engagement=locked.engagement, organization=locked.organization, role=locked.role,
+                workstream=locked.workstream,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError("You are already a member of this engagement.") from exc
+    locked.status, locked.responded_at = Invitation.Status.ACCEPTED, timezone.now()
+    locked.save(update_fields=["status", "responded_at"])
+    audit_log(actor=actor, action="accounts.invitation.accepted", target=locked, engagement=locked.engagement,
+              changes={"email": locked.email, "role": locked.role})
+    audit_log(actor=actor, action="accounts.membership.created", target=membership, engagement=locked.engagement,
+              changes={"user": actor.email, "role": locked.role, "organization": locked.organization.name,
+                       "workstream": locked.workstream.name if locked.workstream else None,
+                       "invitation": locked.pk})
     return membership
+
+
+@transaction.atomic
+def invitation_decline(*, actor: User, invitation: Invitation) -> Invitation:
+    locked = _pending_for(actor=actor, invitation=invitation)
+    locked.status, locked.responded_at = Invitation.Status.DECLINED, timezone.now()
+    locked.save(update_fields=["status", "responded_at"])
+    audit_log(actor=actor, action="accounts.invitation.declined", target=locked, engagement=locked.engagement,
+              changes={"email": locked.email, "role": locked.role})
+    return locked
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    """The PMO withdraws an invitation that has not been answered yet."""
+    locked = Invitation.objects.select_for_update().select_related("engagement").get(pk=invitation.pk)
+    require_pmo(actor=actor, engagement=locked.engagement)
+    if locked.status != Invitation.Status.PENDING:
+        raise ApplicationError(f"This invitation is {locked.get_status_display().lower()} already.")
+    locked.status, locked.responded_at = Invitation.Status.REVOKED, timezone.now()
+    locked.save(update_fields=["status", "responded_at"])
+    audit_log(actor=actor, action="accounts.invitation.revoked", target=locked, engagement=locked.engagement,
+              changes={"email": locked.email, "role": locked.role})
+    return locked
 
 
 @transaction.atomic

@@ -4,14 +4,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.generic import TemplateView
 
+from apps.accounts import policies
 from apps.accounts.mixins import EngagementMixin
 from apps.accounts.models import Membership, Organization
-from apps.accounts.selectors import membership_list
+from apps.accounts.selectors import invitation_list, invitations_pending_for, membership_list
 from apps.core.errors import ApplicationError
 from apps.core.ids import is_id
 from apps.core.views import add_service_error
@@ -24,6 +26,8 @@ from .selectors import workstream_input_counts
 
 @login_required
 def engagement_create(request: HttpRequest) -> HttpResponse:
+    if not policies.may_create_engagement(request.user):
+        raise PermissionDenied("You cannot create engagements here; ask a PMO or an administrator.")
     form = EngagementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organization, _ = Organization.objects.get_or_create(name=form.cleaned_data["organization"].strip())
@@ -50,6 +54,7 @@ class EngagementSettingsView(EngagementMixin, TemplateView):
         context.setdefault("invite_form", InviteForm(engagement=self.engagement))
         context.setdefault("engagement_form", EngagementForm(initial={
             "name": self.engagement.name, "description": self.engagement.description, "organization": "-"}))
+        context["invitations"] = invitation_list(engagement_id=self.engagement.pk)
         context["members"] = membership_list(user=self.request.user, engagement_id=self.engagement.pk)
         context["objectives"] = Objective.objects.filter(engagement=self.engagement)
         # the settings page is the PMO's (pmo_only), and the PMO sees every draft: count them all
@@ -60,6 +65,7 @@ class EngagementSettingsView(EngagementMixin, TemplateView):
         handlers = {
             "objective": self._objective, "workstream": self._workstream, "invite": self._invite,
             "remove_member": self._remove_member, "details": self._details,
+            "revoke_invitation": self._revoke_invitation,
         }
         handler = handlers.get(request.POST.get("form", ""))
         if handler is None:
@@ -110,15 +116,28 @@ class EngagementSettingsView(EngagementMixin, TemplateView):
             data = form.cleaned_data
             organization, _ = Organization.objects.get_or_create(name=data["organization"].strip())
             try:
-                membership = services.member_invite(
+                invitation = services.member_invite(
                     actor=request.user, engagement=self.engagement, email=data["email"],
                     full_name=data["full_name"], organization=organization, role=data["role"],
                     workstream=data["workstream"],
                 )
-                return self._done(request, f"{membership.user.email} added as {membership.get_role_display()}.")
+                return self._done(request, f"Invitation sent to {invitation.email} as "
+                                           f"{invitation.get_role_display()}; they join once they accept.")
             except ApplicationError as exc:
                 add_service_error(form, exc)
         return self._invalid(invite_form=form)
+
+    def _revoke_invitation(self, request: HttpRequest) -> HttpResponse:
+        raw = request.POST.get("invitation", "")
+        invitation = invitation_list(engagement_id=self.engagement.pk).filter(pk=raw).first() if is_id(raw) else None
+        if invitation is None:
+            raise Http404
+        try:
+            services.invitation_revoke(actor=request.user, invitation=invitation)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("engagements:settings", engagement_id=self.engagement.pk)
+        return self._done(request, f"Invitation to {invitation.email} revoked.")
 
     def _remove_member(self, request: HttpRequest) -> HttpResponse:
         raw = request.POST.get("membership", "")
@@ -131,3 +150,23 @@ class EngagementSettingsView(EngagementMixin, TemplateView):
             messages.error(request, exc.message)
             return redirect("engagements:settings", engagement_id=self.engagement.pk)
         return self._done(request, "Member removed.")
+
+
+@login_required
+def invitation_respond(request: HttpRequest, invitation_id: int, answer: str) -> HttpResponse:
+    """The invited person accepts or declines, from their home page. Someone else's invitation is a 404."""
+    invitation = invitations_pending_for(user=request.user).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    if request.method != "POST":  # answering changes things: only by the page's buttons
+        return redirect("home")
+    try:
+        if answer == "accept":
+            services.invitation_accept(actor=request.user, invitation=invitation)
+            messages.success(request, f"You joined “{invitation.engagement.name}”.")
+            return redirect("engagements:detail", engagement_id=invitation.engagement_id)
+        services.invitation_decline(actor=request.user, invitation=invitation)
+        messages.success(request, f"Invitation to “{invitation.engagement.name}” declined.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("home")

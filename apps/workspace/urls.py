@@ -11,6 +11,10 @@ app_name = "engagements"
 
 urlpatterns = [
     path("new/", engagement_views.engagement_create, name="create"),
+    path("invitations/<int:invitation_id>/accept/", engagement_views.invitation_respond, {"answer": "accept"},
+         name="invitation_accept"),
+    path("invitations/<int:invitation_id>/decline/", engagement_views.invitation_respond, {"answer": "decline"},
+         name="invitation_decline"),
     path("<int:engagement_id>/", views.EngagementDetailView.as_view(), name="detail"),
     path("<int:engagement_id>/settings/", engagement_views.EngagementSettingsView.as_view(), name="settings"),
 ]

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from apps.accounts import policies
 from apps.accounts.mixins import EngagementMixin
 from apps.accounts.models import Membership
+from apps.accounts.selectors import invitations_pending_for
 from apps.engagements.models import Objective
 from apps.engagements.selectors import engagement_list, workstream_input_counts
 from apps.inputs.models import Input
@@ -24,7 +25,9 @@ def home(request: HttpRequest) -> HttpResponse:
     engagements = engagement_list(user=request.user)
     memberships = {m.engagement_id: m for m in Membership.objects.filter(user=request.user)}
     rows = [(e, memberships.get(e.pk)) for e in engagements]
-    return render(request, "engagements/home.html", {"rows": rows})
+    return render(request, "engagements/home.html", {
+        "rows": rows, "invitations": list(invitations_pending_for(user=request.user)),
+        "may_create": policies.may_create_engagement(request.user)})
 
 
 class EngagementDetailView(EngagementMixin, TemplateView):

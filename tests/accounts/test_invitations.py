@@ -38,12 +38,14 @@ def test_an_invited_newcomer_gets_a_link_to_choose_a_password_and_can_then_sign_
     assert not client.get(link, follow=True).context["validlink"]  # the link works once
 
 
-def test_inviting_someone_who_already_has_an_account_sends_no_password_mail(
+def test_inviting_someone_who_already_has_an_account_mails_them_to_sign_in_without_a_password_link(
         pmo, engagement, outsider, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         member_invite(actor=pmo, engagement=engagement, email=outsider.email, full_name="", role="observer",
                       organization=OrganizationFactory(name="Globex"))
-    assert mail.outbox == []
+    (message,) = mail.outbox
+    assert message.to == [outsider.email] and "/accounts/reset/" not in message.body
+    assert "accept or decline" in message.body
 
 
 def test_forgot_password_also_reaches_invited_members_without_a_password(pmo, engagement, client,

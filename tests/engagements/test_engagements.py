@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from apps.accounts.models import Membership
+from apps.accounts.models import Invitation, Membership
 from apps.audit.models import AuditEvent
 from apps.engagements.models import Engagement
 
 pytestmark = pytest.mark.django_db
 
 
-def test_creating_an_engagement_makes_the_creator_pmo_with_three_workstreams(api_as, pmo):
+def test_creating_an_engagement_makes_the_creator_pmo_with_three_workstreams(api_as, pmo, engagement):
     response = api_as(pmo).post("/api/v1/engagements/", {"name": "New Shop", "organization": "Northwind"},
                                 format="json")
     assert response.status_code == 201, response.data
@@ -28,17 +28,18 @@ def test_the_pmo_adds_objectives_workstreams_and_members_from_several_organizati
                     format="json").status_code == 400
     assert api.post("/api/v1/workstreams/", {"engagement": engagement.pk, "name": "Legal"},
                     format="json").status_code == 201
-    response = api.post("/api/v1/memberships/", {
+    response = api.post("/api/v1/invitations/", {
         "engagement": engagement.pk, "email": "new.dev@partner.example", "full_name": "New Dev",
         "organization": "Contoso Data Partners", "role": "contributor", "workstream": workstreams["data"].pk,
     }, format="json")
     assert response.status_code == 201, response.data
     assert response.data["organization"] == "Contoso Data Partners"
-    missing_ws = api.post("/api/v1/memberships/", {
+    missing_ws = api.post("/api/v1/invitations/", {
         "engagement": engagement.pk, "email": "x@partner.example", "organization": "Contoso", "role": "lead",
     }, format="json")
     assert missing_ws.status_code == 400 and "workstream" in missing_ws.data
-    assert AuditEvent.objects.filter(action="accounts.membership.created").count() == 1
+    assert AuditEvent.objects.filter(action="accounts.invitation.created").count() == 1
+    assert not Membership.objects.filter(user__email="new.dev@partner.example").exists()  # not until they accept
 
 
 @pytest.mark.parametrize("persona", ["it_lead", "customer", "observer"])
@@ -47,7 +48,7 @@ def test_only_the_pmo_manages_the_engagement(api_as, personas, engagement, perso
     assert api.post("/api/v1/objectives/", {"engagement": engagement.pk, "code": "X", "title": "Y"},
                     format="json").status_code == 403
     assert api.patch(f"/api/v1/engagements/{engagement.pk}/", {"name": "Hijacked"}, format="json").status_code == 403
-    assert api.post("/api/v1/memberships/", {"engagement": engagement.pk, "email": "a@b.example",
+    assert api.post("/api/v1/invitations/", {"engagement": engagement.pk, "email": "a@b.example",
                                              "organization": "X", "role": "pmo"}, format="json").status_code == 403
 
 
@@ -86,4 +87,6 @@ def test_settings_page_invites_with_clear_errors(as_user, pmo, engagement):
     ok = client.post(f"/e/{engagement.pk}/settings/", {"form": "invite", "email": "a@b.example", "full_name": "A B",
                                                        "organization": "Org", "role": "observer"})
     assert ok.status_code == 302
-    assert Membership.objects.filter(engagement=engagement, user__email="a@b.example", role="observer").exists()
+    assert Invitation.objects.filter(engagement=engagement, email="a@b.example", role="observer",
+                                     status="pending").exists()
+    assert not Membership.objects.filter(engagement=engagement, user__email="a@b.example").exists()

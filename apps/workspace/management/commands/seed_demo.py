@@ -8,7 +8,7 @@ from django.db import transaction
 
 from apps.accounts.models import Membership, Organization, User
 from apps.engagements.models import Engagement, Objective, Workstream
-from apps.engagements.services import engagement_create, member_invite, objective_create
+from apps.engagements.services import engagement_create, invitation_accept, member_invite, objective_create
 from apps.inputs.services import input_create
 from apps.workspace import demo
 from apps.workspace.seeding import seed_engagement_extras
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         pmo = users["pmo@example.com"]
         engagement = engagement_create(
             actor=pmo, name=demo.ENGAGEMENT_NAME, organization=orgs["Northwind Retail"],
-            client=orgs["Northwind Retail"],
+            client=orgs["Northwind Retail"], by_operator=True,
             description="Renew the web shop, app and customer data platform of Northwind Retail with two partner "
                         "companies, so every customer gets one fast, consistent, compliant experience.",
         )
@@ -59,8 +59,10 @@ class Command(BaseCommand):
         for email, name, org, role, ws in demo.USERS:
             if email == pmo.email:
                 continue
-            member_invite(actor=pmo, engagement=engagement, email=email, full_name=name, organization=orgs[org],
-                          role=role, workstream=workstreams.get(ws) if ws else None)
+            invitation = member_invite(actor=pmo, engagement=engagement, email=email, full_name=name,
+                                       organization=orgs[org], role=role,
+                                       workstream=workstreams.get(ws) if ws else None)
+            invitation_accept(actor=users[email], invitation=invitation)  # in the demo, everyone said yes
         objectives = {o.code: o for o in Objective.objects.filter(engagement=engagement)}
         lead_memberships = Membership.objects.filter(engagement=engagement, role="lead").select_related(
             "workstream", "user"
@@ -76,6 +78,7 @@ class Command(BaseCommand):
         outsider = self._user("outsider@example.com", "Otto Sider")
         other_org, _ = Organization.objects.get_or_create(name="Globex Logistics", defaults={"kind": "client"})
         engagement = engagement_create(actor=outsider, name=demo.SECOND_ENGAGEMENT, organization=other_org,
+                                       by_operator=True,
                                        description="A small engagement the demo PMO does not belong to.")
         ws = {w.slug: w for w in Workstream.objects.filter(engagement=engagement)}
         for wslug, kind, priority, title, body, tags, _objs in demo.SECOND_INPUTS:
