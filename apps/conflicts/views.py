@@ -196,9 +196,14 @@ class RunProgressView(RunObjectMixin, TemplateView):
 
 
 def input_findings_context(*, input: Input, membership: Membership) -> dict[str, Any]:
+    from .engine.language import language_coverage
+
+    revision = input.current_revision
     return {"input": input, "membership": membership, "engagement": membership.engagement,
             "input_findings": selectors.input_findings(input=input),
-            "checking": selectors.input_check_pending(input=input)}
+            "checking": selectors.input_check_pending(input=input),
+            # never silent: a text detection cannot read says so instead of "no conflicts"
+            "language_coverage": language_coverage(revision.body if revision else "")}
 
 
 class InputFindingsView(EngagementMixin, TemplateView):

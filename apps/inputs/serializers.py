@@ -28,15 +28,23 @@ class InputSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="current_revision.body", read_only=True)
     body_sha256 = serializers.CharField(source="current_revision.body_sha256", read_only=True)
     revision = serializers.IntegerField(source="revision_count", read_only=True)
+    detection = serializers.SerializerMethodField()
 
     class Meta:
         model = Input
         fields = [
             "id", "engagement", "workstream", "workstream_name", "kind", "title", "body", "body_sha256", "status",
             "priority", "tags", "objectives", "author", "revision", "created_at", "updated_at", "submitted_at",
-            "answers_request",
+            "answers_request", "detection",
         ]
         read_only_fields = fields
+
+    def get_detection(self, obj: Input) -> dict[str, object]:
+        """Which languages the text is in and whether conflict detection could check all of it (never silent)."""
+        from apps.conflicts.engine.language import language_coverage
+
+        revision = obj.current_revision
+        return language_coverage(revision.body if revision else "").as_dict()
 
 
 class InputCreateSerializer(serializers.Serializer):

@@ -34,7 +34,8 @@ def test_the_shipped_font_files_and_their_licence_are_in_the_package():
     assert "SIL Open Font License" in (exports.FONT_DIR / "OFL.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pdffonts (poppler-utils) is not installed; .ci/run installs it")
+@pytest.mark.skipif(shutil.which("pdffonts") is None,
+                    reason="pdffonts (poppler-utils) is not installed; .ci/run installs it")
 def test_a_korean_pdf_embeds_the_shipped_noto_sans_kr(korean_version, tmp_path):
     pdf = tmp_path / "ko.pdf"
     pdf.write_bytes(_export(korean_version, "pdf"))

@@ -141,19 +141,18 @@ def classify_ko(an: KoAnalysis, bn: KoAnalysis, ma: list, mb: list, meta_a: Mapp
     if rel == "complementary":
         return Verdict("neutral", "", 0.0, "complementary_roles", "")
     # 5. a step one side requires and the other skips (or overlapping thresholds decided two ways)
-    if (an.gate and bn.bypass and not an.bypass) or (bn.gate and an.bypass and not bn.bypass):
-        if d >= 0.15 or (an.steps & bn.steps) or len(shared) >= 2:
-            gate_side = an if an.gate else bn
-            values = ("필수 절차", "생략") if gate_side is an else ("생략", "필수 절차")
-            return hit("process", "process", 0.8, values)
+    one_skips = (an.gate and bn.bypass and not an.bypass) or (bn.gate and an.bypass and not bn.bypass)
+    if one_skips and (d >= 0.15 or (an.steps & bn.steps) or len(shared) >= 2):
+        values = ("필수 절차", "생략") if an.gate else ("생략", "필수 절차")
+        return hit("process", "process", 0.8, values)
     if rel in ("compatible",) and _thresholds_overlap(qa, qb) and (an.bypass or bn.bypass) and (an.steps & bn.steps):
         return hit("numeric", "numeric", 0.75, (qa.text if qa else "", qb.text if qb else ""))
     # 6. a permission or duty against a prohibition
     mods = {an.modality, bn.modality}
     polar = ("prohibit" in mods and mods & {"permit", "must", ""} and an.modality != bn.modality)
-    if (polar or (an.neg_count + bn.neg_count) % 2 == 1 and "prohibit" in mods) and (d >= 0.15 or len(shared) >= 2):
-        if not (rel == "equal"):
-            return hit("negation", "negation", 0.8, (an.modality or "허용", bn.modality or "허용"))
+    flipped = polar or ((an.neg_count + bn.neg_count) % 2 == 1 and "prohibit" in mods)
+    if flipped and (d >= 0.15 or len(shared) >= 2) and rel != "equal":
+        return hit("negation", "negation", 0.8, (an.modality or "허용", bn.modality or "허용"))
     # 7. everyone against a part
     ua = bool(an.universal) and not (an.restrictive or an.only_nouns)
     ub = bool(bn.universal) and not (bn.restrictive or bn.only_nouns)
@@ -172,9 +171,8 @@ def classify_ko(an: KoAnalysis, bn: KoAnalysis, ma: list, mb: list, meta_a: Mapp
     if bn.items and any(w in an.content for w in bn.items) and len(an.content - bn.content) <= 6:
         return merge("overlap", "overlap", 0.75)
     only_a, only_b = an.content - bn.content, bn.content - an.content
-    if d >= 0.6 or (d >= 0.45 and min(len(only_a), len(only_b)) <= 1):
-        if rel != "compatible":
-            return merge("duplicate", "same_content", 0.7 + 0.3 * d)
+    if (d >= 0.6 or (d >= 0.45 and min(len(only_a), len(only_b)) <= 1)) and rel != "compatible":
+        return merge("duplicate", "same_content", 0.7 + 0.3 * d)
     if rel == "compatible":
         return Verdict("neutral", "", 0.0, "compatible_numbers", "")
     return Verdict("neutral", "", 0.0, "related" if d >= RELATED_DICE else "unrelated", "")

@@ -20,6 +20,8 @@ from .explain import explain
 from .lang import detect_language
 from .options import negated_options
 
+UNSUPPORTED = Verdict("neutral", "", 0.0, "unsupported_language", "")
+
 
 def is_korean(text: str) -> bool:
     return detect_language(text) == "ko"
@@ -28,10 +30,10 @@ def is_korean(text: str) -> bool:
 def classify_if_korean(ta: str, tb: str, meta_a: Mapping[str, str], meta_b: Mapping[str, str],
                        choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS) -> Verdict | None:
     la, lb = detect_language(ta), detect_language(tb)
+    if "other" in (la, lb):
+        return UNSUPPORTED  # a language detection cannot read is never guessed at; the input page says so
     if la != "ko" and lb != "ko":
         return None
-    if "other" in (la, lb):
-        return NEUTRAL  # a language detection cannot read: never guessed at (the UI says so)
     matcher = matcher_for(tuple(choice_sets))
     if la == lb == "ko":
         return classify_ko(analyse_ko(ta), analyse_ko(tb), matcher.mentions(ta), matcher.mentions(tb),
@@ -55,9 +57,9 @@ def _mixed(ko: str, en: str, meta_ko: Mapping[str, str], meta_en: Mapping[str, s
     d = dice(concepts, enn.content) if concepts else 0.0
 
     def hit(kind: str, values: tuple[str, str], sa=(), sb=()) -> Verdict:
-        return Verdict("conflict", kind, round(0.8 * (0.7 + 0.3 * min(1.0, d / 0.5)), 3), kind if kind != "exclusive_choice"
-                       else "choice_set", explain(kind, values, ko, en, meta_ko, meta_en, mixed=True), values,
-                       tuple(sa), tuple(sb))
+        rule = "choice_set" if kind == "exclusive_choice" else kind
+        return Verdict("conflict", kind, round(0.8 * (0.7 + 0.3 * min(1.0, d / 0.5)), 3), rule,
+                       explain(kind, values, ko, en, meta_ko, meta_en, mixed=True), values, tuple(sa), tuple(sb))
 
     mk, me = matcher.mentions(ko), matcher.mentions(en)
     neg_k = negated_options(ko, mk)
@@ -91,7 +93,10 @@ def _mixed(ko: str, en: str, meta_ko: Mapping[str, str], meta_en: Mapping[str, s
 def index_terms(text: str, choice_sets: Sequence[ChoiceSet]) -> tuple[str, ...] | None:
     """Index terms of a Korean statement (``None`` for other text): its lemmas, the English concepts they gloss
     to (so English statements about the same thing come up as candidates), its options and measures."""
-    if detect_language(text) != "ko":
+    lang = detect_language(text)
+    if lang == "other":
+        return ()  # never compared (see classify_if_korean), so never a candidate
+    if lang != "ko":
         return None
     an = analyse_ko(text)
     terms = set(an.content) | set(english_concepts(an.content))

@@ -20,14 +20,23 @@ SUPPORTED: dict[str, str] = {"en": "English", "ko": "Korean"}
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 # frequent English function words and requirement verbs: a real English sentence of eight words has a few
-_EN_WORDS = frozenset("""the a an and or of to in on for with by at from is are be been was were must shall
-should will may can not no all any each every this that these those it its as than then when if only
-within after before least most more less per our their has have do does need needs who which""".split())
+_EN_WORDS = frozenset([
+    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "from", "is", "are",
+    "be", "been", "was", "were", "must", "shall", "should", "will", "may", "can", "not", "no", "all", "any",
+    "each", "every", "this", "that", "these", "those", "it", "its", "as", "than", "then", "when", "if",
+    "only", "within", "after", "before", "least", "most", "more", "less", "per", "our", "their", "has",
+    "have", "do", "does", "need", "needs", "who", "which"
+])
 # frequent function words of other Latin-script languages that English does not use
-_OTHER_WORDS = frozenset("""le la les des du une et est sont pour dans avec sur par pas qui que doit
-der die das und ist sind nicht mit für von zu dem den ein eine muss werden auf el los las del y es son
-por para con una que debe il di che non per della sono deve het een van zijn niet moet och att är för
-inte ska""".split())
+_OTHER_WORDS = frozenset([
+    "le", "la", "les", "des", "du", "une", "et", "est", "sont", "pour", "dans", "avec", "sur", "par", "pas",
+    "qui", "que", "doit", "der", "die", "das", "und", "ist", "sind", "nicht", "mit", "für", "von", "zu",
+    "dem", "den", "ein", "eine", "muss", "werden", "auf", "el", "los", "las", "del", "y", "es", "son", "por",
+    "para", "con", "una", "que", "debe", "il", "di", "che", "non", "per", "della", "sono", "deve", "het",
+    "een", "van", "zijn", "niet", "moet", "och", "att", "är", "för", "inte", "ska", "de", "dei", "degli",
+    "delle", "essere", "devono", "deve", "moeten", "worden", "bij", "naar", "voor", "ook", "devem", "ser",
+    "não", "os", "das", "dos", "em", "uma", "pelo", "pela", "sào", "zijn", "wordt", "kan", "skal", "må", "och"
+])
 
 
 def _letters(text: str) -> list[str]:

@@ -9,6 +9,7 @@ appears. A forked scan worker shares the loaded model copy-on-write.
 from __future__ import annotations
 
 import threading
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -26,7 +27,11 @@ def kiwi() -> Any:
             if _kiwi is None:
                 from kiwipiepy import Kiwi
 
-                k = Kiwi(num_workers=0, load_typo_dict=False, load_multi_dict=False)
+                with warnings.catch_warnings():
+                    # num_workers=0 is "one thread, the caller's" since kiwipiepy 0.21 (what a request or a
+                    # forked scan worker wants); kiwipiepy still warns that the meaning of 0 changed
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    k = Kiwi(num_workers=0, load_typo_dict=False, load_multi_dict=False)
                 for word in _USER_NOUNS:
                     k.add_user_word(word, "NNG")
                 _kiwi = k

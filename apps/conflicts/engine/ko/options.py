@@ -13,7 +13,7 @@ _NEGATING_BEFORE = re.compile(r"(?:대신|말고|아닌|벗어나|에서\s*탈�
 def negated_options(text: str, mentions: list) -> set[str]:
     low = text.lower()
     out = set()
-    for _set_name, canon, start, end in mentions:
+    for _set_name, canon, _start, end in mentions:
         rest = low[end:]
         stop = _CLAUSE_END.search(rest)
         clause = rest[: stop.start() if stop else len(rest)]

@@ -43,8 +43,8 @@ _QTY_RE = re.compile(
 )
 _WORD_RE = re.compile(r"(?P<pre>최소|최대|적어도|늦어도)?\s*(?P<word>" + "|".join(
     sorted(_WORD_DURATIONS, key=len, reverse=True)) + r")(?P<after>[^\s,.]*)(?:\s+(?P<next>[^\s,.]+))?")
-_CLOCK_RE = re.compile(r"(?:(?P<part>오전|오후|밤|저녁|새벽)\s*)?(?P<h>\d{1,2})\s*시(?:\s*(?P<m>\d{1,2})\s*분|\s*(?P<half>반))?"
-                       r"(?!간)(?P<after>[^\s,.]*)")
+_CLOCK_RE = re.compile(r"(?:(?P<part>오전|오후|밤|저녁|새벽)\s*)?(?P<h>\d{1,2})\s*시"
+                       r"(?:\s*(?P<m>\d{1,2})\s*분|\s*(?P<half>반))?(?!간)(?P<after>[^\s,.]*)")
 _NOON_RE = re.compile(r"(?P<w>자정|정오)(?P<after>[^\s,.]*)")
 _DATE_RE = re.compile(r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월(?P<after>[^\s,.]*)")
 
@@ -140,8 +140,8 @@ def extract(text: str) -> tuple[Quantity, ...]:
     i = 0
     while i < len(clocks):
         q = clocks[i]
-        if "부터" in q.qualifier and i + 1 < len(clocks) and ("까지" in clocks[i + 1].qualifier
-                                                              or "사이" in text[clocks[i + 1].end:clocks[i + 1].end + 4]):
+        nxt = clocks[i + 1] if i + 1 < len(clocks) else None
+        if "부터" in q.qualifier and nxt and ("까지" in nxt.qualifier or "사이" in text[nxt.end:nxt.end + 4]):
             r = clocks[i + 1]
             hi = r.low if r.low > q.low else r.low + _DAY
             out.append(Quantity("clock", q.low, hi, text[q.start:r.end], q.start, r.end, unit="시",
