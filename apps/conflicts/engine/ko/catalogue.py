@@ -122,8 +122,19 @@ class KoMatcher:
                 pat = pat + r"(?![a-z0-9])"
             alts.append(pat)
         self._re = re.compile("|".join(alts)) if alts else None
+        self._cache: dict[str, list[tuple[str, str, int, int]]] = {}
+        self._squashed = {re.sub(r"\s+", "", k): v for k, v in self._by_syn.items()}
 
     def mentions(self, text: str) -> list[tuple[str, str, int, int]]:
+        # one statement meets many candidates: read its options once (the alternation is long)
+        hit = self._cache.get(text)
+        if hit is None:
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            hit = self._cache[text] = self._find(text)
+        return hit
+
+    def _find(self, text: str) -> list[tuple[str, str, int, int]]:
         if self._re is None:
             return []
         low = text.lower()
@@ -132,8 +143,7 @@ class KoMatcher:
             key = re.sub(r"\s+", " ", m.group(0))
             hit = self._by_syn.get(key) or self._by_syn.get(key.replace(" ", ""))
             if hit is None:
-                hit = next((v for k, v in self._by_syn.items() if re.sub(r"\s+", "", k) == key.replace(" ", "")),
-                           None)
+                hit = self._squashed.get(key.replace(" ", ""))
             if hit:
                 out.append((hit[0], hit[1], m.start(), m.end()))
         return out

@@ -1,4 +1,4 @@
-"""Evaluate the engine on labelled pairs of one language: ``python -m apps.conflicts.engine.ko.evaluate FILE``.
+"""Evaluate the engine on labelled pairs of one language: ``python -m tools.conflicts.ko_eval FILE``.
 
 FILE is JSON lines with ``a``, ``b``, ``label`` (conflict / duplicate / neutral), optional ``lang``, ``kind``,
 ``domain``, ``a_ws`` / ``b_ws``. Pairs go through the public ``classify`` (so the language dispatch is what is
@@ -15,8 +15,8 @@ import sys
 from collections import Counter, defaultdict
 from typing import TextIO
 
-from ..classifier import classify
-from ..statements import Statement
+from apps.conflicts.engine.classifier import classify
+from apps.conflicts.engine.statements import Statement
 
 LABELS = ("conflict", "duplicate", "neutral")
 
