@@ -40,6 +40,17 @@ def test_the_issue_pair_is_a_numeric_conflict_explained_in_korean():
     ("가용률은 99.9% 이상이어야 한다.", "percent", 99.9, float("inf"), ""),
     ("참가자는 최대 200명이다.", "count:명", 0.0, 200.0, ""),
     ("결과는 이틀 안에 알려야 한다.", "time", 0.0, 2 * DAY, ""),
+    # compound durations add up; the comparator of either end holds for the whole
+    ("이력은 1년 1개월 치를 보여준다.", "time", 13 * YEAR / 12, 13 * YEAR / 12, ""),
+    ("장애는 1시간 30분 이내에 복구한다.", "time", 0.0, 5400.0, ""),
+    ("계약서는 최소 2년 6개월 동안 보관한다.", "time", 2.5 * YEAR, float("inf"), "retention"),
+    # "must not exceed" is a maximum; "closes after" bounds the window from above
+    ("응답은 300초를 넘으면 안 된다.", "time", 0.0, 300.0, ""),
+    ("신청 창구는 공고일로부터 14일이 지나면 닫힌다.", "time", 0.0, 14 * DAY, ""),
+    # "12개월 동안 보존한 뒤 삭제": the keeping verb right after the figure governs it
+    ("사진은 12개월 동안 보존한 뒤 삭제한다.", "time", YEAR, YEAR, "retention"),
+    # "건당" is per item, not a rate per time
+    ("파일은 한 건당 최대 50MB까지 올릴 수 있다.", "size", 0.0, 50e6, ""),
 ])
 def test_korean_figures_become_intervals_in_base_units(text, dim, low, high, role):
     q = extract(text)[0]

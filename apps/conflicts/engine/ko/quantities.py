@@ -38,11 +38,11 @@ _UNIT_RE = (r"(?P<unit>영업일|개월|주일|시간|년|달|주|일|분|초|tb
 _QTY_RE = re.compile(
     r"(?P<pre>최소|최대|적어도|늦어도|최저|최고|최장|최단)?\s*(?:(?P<daypart>오전|오후|밤|저녁|새벽)\s*)?"
     r"(?:" + _NUM + r"|(?P<native>" + _NATIVE_RE + r")(?=\s))\s*" + _UNIT_RE
-    + r"(?P<after>[^\s,.]*)(?:\s+(?P<next>[^\s,.]+))?",
+    + r"(?P<after>[^\s,.]*)(?=(?:\s+(?P<next>[^\s,.]+(?:\s+[^\s,.]+)?))?)",  # what follows is read, not consumed
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"(?P<pre>최소|최대|적어도|늦어도)?\s*(?P<word>" + "|".join(
-    sorted(_WORD_DURATIONS, key=len, reverse=True)) + r")(?P<after>[^\s,.]*)(?:\s+(?P<next>[^\s,.]+))?")
+    sorted(_WORD_DURATIONS, key=len, reverse=True)) + r")(?P<after>[^\s,.]*)(?=(?:\s+(?P<next>[^\s,.]+))?)")
 _CLOCK_RE = re.compile(r"(?:(?P<part>오전|오후|밤|저녁|새벽)\s*)?(?P<h>\d{1,2})\s*시"
                        r"(?:\s*(?P<m>\d{1,2})\s*분|\s*(?P<half>반))?(?!간)(?P<after>[^\s,.]*)")
 _NOON_RE = re.compile(r"(?P<w>자정|정오)(?P<after>[^\s,.]*)")
@@ -69,6 +69,10 @@ def _direction(pre: str, tail: str) -> tuple[str, bool]:
         return "lower", False
     if pre in ("최대", "늦어도", "최고", "최장"):
         return "upper", False
+    if re.search(r"(?:넘|초과하)(?:으면|면|어서는|어서도|서는)\s*안|(?:넘|초과하)지\s*(?:않|말)", tail):
+        return "upper", False  # "300초를 넘으면 안 된다": at most 300 s, like "no more than"
+    if re.search(r"(?:이|가)?\s*(?:지나면|지난\s*(?:후|뒤)|경과하면|경과한\s*(?:후|뒤))", tail):
+        return "upper", False  # "14일이 지나면 닫힌다": the window lasts at most 14 days
     for w in ("초과", "넘게", "넘는", "넘으면", "넘어", "넘을", "넘기"):
         if w in tail:
             return "lower", True
@@ -93,6 +97,8 @@ def _bounds(value: float, direction: str, strict: bool) -> tuple[float, float]:
 def _retention_role(text: str, end: int, tail: str) -> tuple[str, str | None]:
     """('retention', direction override) when the figure bounds how long something is kept."""
     rest = text[end:end + 40]
+    if any(v in rest[:10] for v in _KEEP):
+        return "retention", None  # "12개월 동안 보존한 뒤 삭제": the keeping verb right after the figure governs it
     if any(v in text for v in _REMOVE) and (any(w in tail for w in _AFTER_WORDS) or any(
             w in rest[:12] for w in _AFTER_WORDS) or "이내" in tail or "안에" in tail):
         return "retention", "upper"
@@ -186,7 +192,7 @@ def extract(text: str) -> tuple[Quantity, ...]:
             dim, factor = f"count:{unit}", 1.0
         # "초당 최대 100건", "시간당 처리량": a rate, its own measure
         before = text[max(0, m.start() - 4):m.start()]
-        if re.search(r"(초|분|시간|일|월)당\s*$", before.strip() + " ") or "당" in before[-2:]:
+        if re.search(r"(?:초|분|시간|일|월|주|년)당\s*$", before):
             dim = "rate:" + dim
         role, override = ("", None)
         if dim == "time":
@@ -213,4 +219,30 @@ def extract(text: str) -> tuple[Quantity, ...]:
         out.append(Quantity("time", lo, hi, m.group("word"), m.start("word"), m.end("word"), role=role,
                             unit=m.group("word"), direction=direction, strict=strict))
     out.sort(key=lambda q: q.start)
-    return tuple(out)
+    return tuple(_compose(text, out))
+
+
+def _value(q: Quantity) -> float:
+    return q.high if q.direction == "upper" else q.low
+
+
+_ORDER = {"년": 6, "개월": 5, "달": 5, "주": 4, "주일": 4, "일": 3, "영업일": 3, "시간": 2, "분": 1, "초": 0}
+
+
+def _compose(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """"1년 1개월" is 13 months and "1시간 30분" 90 minutes: adjacent durations of falling units add up."""
+    out: list[Quantity] = []
+    for q in qs:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.dim == q.dim == "time"
+                and (prev.direction in ("exact", q.direction) or q.direction == "exact")
+                and not text[prev.end:q.start].strip() and _ORDER.get(prev.unit, -1) > _ORDER.get(q.unit, 9)):
+            # the comparator after the last part ("1시간 30분 이내") was also read for the first part
+            # ("최소 2년 6개월": the comparator before the first part holds for the whole)
+            direction, strict = (q.direction, q.strict) if q.direction != "exact" else (prev.direction, prev.strict)
+            lo, hi = _bounds(_value(prev) + _value(q), direction, strict)
+            out[-1] = Quantity("time", lo, hi, text[prev.start:q.end], prev.start, q.end, role=q.role or prev.role,
+                               unit=q.unit, direction=direction, strict=strict)
+            continue
+        out.append(q)
+    return out
