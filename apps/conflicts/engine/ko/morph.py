@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import threading
 import warnings
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 _lock = threading.Lock()
 # programme nouns the general model splits into verb forms ("해지" → 하 + 어 + 지, "정전" → 정 + 전)
@@ -42,8 +41,9 @@ def loaded() -> bool:
     return _kiwi is not None
 
 
-@dataclass(frozen=True)
-class Morph:
+class Morph(NamedTuple):
+    """A morpheme; a tuple of plain values, so the garbage collector can stop tracking the many kept in caches."""
+
     form: str
     tag: str
     start: int
