@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api import ScopedPrimaryKeyRelatedField
@@ -16,6 +17,16 @@ class RevisionSerializer(serializers.ModelSerializer):
         model = InputRevision
         fields = ["number", "title", "body", "body_sha256", "author", "created_at"]
         read_only_fields = fields
+
+
+class DetectionCoverageSerializer(serializers.Serializer):
+    """Which languages an input's text is in and whether conflict detection could check all of it."""
+
+    languages = serializers.ListField(child=serializers.CharField(), help_text="en, ko, or 'other'")
+    supported_languages = serializers.ListField(child=serializers.CharField())
+    fully_checked = serializers.BooleanField()
+    unchecked_statements = serializers.ListField(child=serializers.CharField())
+    notice = serializers.CharField(allow_blank=True)
 
 
 class InputSerializer(serializers.ModelSerializer):
@@ -39,6 +50,7 @@ class InputSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(DetectionCoverageSerializer)
     def get_detection(self, obj: Input) -> dict[str, object]:
         """Which languages the text is in and whether conflict detection could check all of it (never silent)."""
         from apps.conflicts.engine.language import language_coverage
