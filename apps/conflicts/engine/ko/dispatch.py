@@ -77,7 +77,8 @@ def _mixed(ko: str, en: str, meta_ko: Mapping[str, str], meta_en: Mapping[str, s
             if x.dim != y.dim or (x.role != y.role and x.role and y.role):
                 continue
             rel = relation(x, y)
-            if rel == "conflict" and (len(shared) >= 2 or x.role == y.role == "retention"):
+            # two shared concepts: "customer data" / "고객 데이터", not just "customer" ("… interaction logs")
+            if rel == "conflict" and len(shared) >= 2:
                 return hit("numeric", (x.text, y.text), [(x.start, x.end)], [(y.start, y.end)])
             if rel == "equal" and len(shared) >= 2:
                 return Verdict("duplicate", "duplicate", 0.8, "same_content",
