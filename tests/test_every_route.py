@@ -166,7 +166,7 @@ API_BASENAMES = {
     "decision": "decision", "deliverable": "deliverable", "section": "section", "trace-link": "trace_link",
     "version": "version", "version-approval": "version", "signature": "signature",
     "submission": "submission", "change-request-item": "change_item", "section-comment": "comment",
-    "notification": "notification", "engagement-trace": "engagement",
+    "notification": "notification", "engagement-trace": "engagement", "input-detection": "input",
 }
 # Routes about the signed-in user's own settings (not an engagement's data): anyone may change their own.
 SELF_SERVICE_PREFIXES = ("notifications/", "api/v1/notifications/")

@@ -78,3 +78,14 @@ class ChoiceSetCreateSerializer(serializers.Serializer):
         min_length=2, max_length=30,
         help_text='Each option with its synonyms: [["akamai"], ["fastly"], ["cloudfront", "amazon cloudfront"]]',
     )
+
+
+class InputDetectionSerializer(serializers.Serializer):
+    """Which languages an input's current text is in and whether conflict detection could check all of it."""
+
+    input = serializers.IntegerField()
+    languages = serializers.ListField(child=serializers.CharField(), help_text="'en', 'ko', or 'other'")
+    supported_languages = serializers.ListField(child=serializers.CharField())
+    fully_checked = serializers.BooleanField()
+    unchecked_statements = serializers.ListField(child=serializers.CharField())
+    notice = serializers.CharField(allow_blank=True)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api import ScopedPrimaryKeyRelatedField
@@ -19,16 +18,6 @@ class RevisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DetectionCoverageSerializer(serializers.Serializer):
-    """Which languages an input's text is in and whether conflict detection could check all of it."""
-
-    languages = serializers.ListField(child=serializers.CharField(), help_text="en, ko, or 'other'")
-    supported_languages = serializers.ListField(child=serializers.CharField())
-    fully_checked = serializers.BooleanField()
-    unchecked_statements = serializers.ListField(child=serializers.CharField())
-    notice = serializers.CharField(allow_blank=True)
-
-
 class InputSerializer(serializers.ModelSerializer):
     """Read shape. Workflow-owned fields (status, workstream, author, revisions) are read-only
     everywhere: they change only through the explicit actions."""
@@ -39,24 +28,15 @@ class InputSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="current_revision.body", read_only=True)
     body_sha256 = serializers.CharField(source="current_revision.body_sha256", read_only=True)
     revision = serializers.IntegerField(source="revision_count", read_only=True)
-    detection = serializers.SerializerMethodField()
 
     class Meta:
         model = Input
         fields = [
             "id", "engagement", "workstream", "workstream_name", "kind", "title", "body", "body_sha256", "status",
             "priority", "tags", "objectives", "author", "revision", "created_at", "updated_at", "submitted_at",
-            "answers_request", "detection",
+            "answers_request",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(DetectionCoverageSerializer)
-    def get_detection(self, obj: Input) -> dict[str, object]:
-        """Which languages the text is in and whether conflict detection could check all of it (never silent)."""
-        from apps.conflicts.engine.language import language_coverage
-
-        revision = obj.current_revision
-        return language_coverage(revision.body if revision else "").as_dict()
 
 
 class InputCreateSerializer(serializers.Serializer):

@@ -41,14 +41,20 @@ def test_a_text_detection_cannot_read_shows_a_notice_on_the_page_and_in_the_api(
     page = as_user(data_lead).get(f"/e/{engagement.pk}/inputs/{french.pk}/").content.decode()
     assert 'id="language-notice"' in page and "cannot check" in page and "English and Korean" in page
     assert "No conflicts or merge candidates" not in page  # not silent either
-    api = client.get(f"/api/v1/inputs/{french.pk}/").json()["detection"]
+    api = client.get(f"/api/v1/input-detection/{french.pk}/").json()
     assert api["fully_checked"] is False and api["languages"] == ["other"]
     assert api["supported_languages"] == ["en", "ko"] and "cannot check" in api["notice"]
+
+
+def test_outsiders_get_404_for_an_inputs_detection(make_input, it_lead, outsider, client):
+    item = make_input(it_lead, "it", body="고객 데이터는 5년 동안 보관한다.")
+    client.force_login(outsider)
+    assert client.get(f"/api/v1/input-detection/{item.pk}/").status_code == 404
 
 
 def test_the_api_says_an_english_or_korean_text_was_fully_checked(make_input, it_lead, client):
     item = make_input(it_lead, "it", body="- 고객 데이터는 5년 동안 보관한다.\n- Logs are kept for a year.")
     client.force_login(it_lead)
-    detection = client.get(f"/api/v1/inputs/{item.pk}/").json()["detection"]
-    assert detection == {"languages": ["ko", "en"], "supported_languages": ["en", "ko"], "fully_checked": True,
-                         "unchecked_statements": [], "notice": ""}
+    detection = client.get(f"/api/v1/input-detection/{item.pk}/").json()
+    assert detection == {"input": item.pk, "languages": ["ko", "en"], "supported_languages": ["en", "ko"],
+                         "fully_checked": True, "unchecked_statements": [], "notice": ""}
