@@ -15,6 +15,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from typing import TextIO
 from urllib.parse import quote
@@ -114,7 +115,7 @@ def _start_worker(concurrency: int) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pmo_site.settings", "DATABASE_URL": url,
            "CONCORD_SCAN_BATCH_SIZE": str(settings.CONFLICTS_SCAN_BATCH)}
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
-    log = open(f"/tmp/bench-worker-{os.getpid()}.log", "w")  # noqa: SIM115 - owned by the process
+    log = tempfile.NamedTemporaryFile("w", prefix="bench-worker-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "pmo_site", "worker", "--loglevel=WARNING",
                              f"--concurrency={concurrency}", "--pool=prefork", "-n", f"bench{os.getpid()}@%h",
                              "--without-gossip", "--without-mingle", "--without-heartbeat"],

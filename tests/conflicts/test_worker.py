@@ -86,7 +86,8 @@ class Worker:
         self.log_path = log_dir / f"{name}.log"
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "pmo_site", "worker", "--loglevel=INFO", f"--concurrency={concurrency}",
+            [sys.executable, "-m", "celery", "-A", "pmo_site", "worker", "--loglevel=INFO",
+             f"--concurrency={concurrency}",
              "--pool=prefork", "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
