@@ -11,8 +11,8 @@ labelled examples, and four thresholds are refitted to them:
   confirming such pairs here);
 - ``related_min``: how similar a neutral pair must be to be shown as "needs a look".
 
-Each threshold moves only when that strictly improves agreement with the examples (ties keep the
-shipped default), so a handful of labels cannot swing it on noise. Pure functions, no Django.
+Each threshold moves only when that agrees with at least MIN_GAIN more examples than before (ties
+keep the shipped default), so one dismissal cannot swing it. Pure functions, no Django.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from typing import Any, Literal
 Tier = Literal["conflict", "duplicate", "related", "none"]
 LABELS = ("conflict", "duplicate")
 OFF = 1.01  # a similarity/score threshold above any reachable value: the rule never fires
+MIN_GAIN = 2  # examples a threshold move must newly get right: one judgement alone never moves one
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,11 @@ def fit(examples: Sequence[Example], base: Calibration = DEFAULT) -> Calibration
 
 
 def _best(cal: Calibration, examples: Sequence[Example], values: Sequence[float], make) -> Calibration:  # noqa: ANN001
-    best, best_score = cal, agreement(cal, examples)
+    start = agreement(cal, examples)
+    best, best_score = cal, start
     for v in values:
         trial = make(cal, round(v, 4))
         s = agreement(trial, examples)
         if s > best_score:
             best, best_score = trial, s
-    return best
+    return best if best_score - start >= MIN_GAIN else cal
