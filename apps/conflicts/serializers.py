@@ -103,7 +103,7 @@ class JudgementSerializer(serializers.Serializer):
     label = serializers.ChoiceField(choices=Finding.Label.choices)
     kind = serializers.ChoiceField(choices=Finding.Kind.choices, required=False, allow_blank=True, default="",
                                    help_text="conflict: numeric, exclusive_choice, negation, scope, terminology, "
-                                             "priority, other; merge candidate: duplicate, overlap")
+                                             "priority, process, other; merge candidate: duplicate, overlap")
     explanation = serializers.CharField(max_length=EXPLANATION_MAX,
                                         help_text="One sentence a PMO can read aloud: why the two clash or repeat.")
 

@@ -29,8 +29,8 @@ from apps.inputs.models import Input
 from ..models import Calibration, Finding, RelatedPair, RevisionStatement
 from .findings import finding_may_act
 
-CONFLICT_KINDS = ("numeric", "exclusive_choice", "negation", "scope", "terminology", "priority", "other")
 DUPLICATE_KINDS = ("duplicate", "overlap")
+CONFLICT_KINDS = tuple(k for k in Finding.Kind.values if k not in DUPLICATE_KINDS)  # "other" last
 EXPLANATION_MAX = 2000
 CONFIRMED_STATUSES = (Finding.Status.ACKNOWLEDGED, Finding.Status.IN_ALIGNMENT, Finding.Status.RESOLVED)
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conflicts', '0002_statements_pair_key_run_phase'),
+        ('conflicts', '0003_finding_kind_process'),
         ('engagements', '0001_initial'),
         ('inputs', '0003_inputrevision_immutable_trigger'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
