@@ -101,9 +101,12 @@ class RelatedPairSerializer(serializers.ModelSerializer):
 
 class JudgementSerializer(serializers.Serializer):
     label = serializers.ChoiceField(choices=Finding.Label.choices)
-    kind = serializers.ChoiceField(choices=Finding.Kind.choices, required=False, allow_blank=True, default="",
-                                   help_text="conflict: numeric, exclusive_choice, negation, scope, terminology, "
-                                             "priority, process, other; merge candidate: duplicate, overlap")
+    # a plain string (checked by the service against the label): a second enum named "kind" beside the
+    # finding's would collide in the schema
+    kind = serializers.CharField(required=False, allow_blank=True, default="", max_length=20,
+                                 help_text="conflict: numeric, exclusive_choice, negation, scope, terminology, "
+                                           "priority, process, other (default); merge candidate: duplicate, "
+                                           "overlap (default)")
     explanation = serializers.CharField(max_length=EXPLANATION_MAX,
                                         help_text="One sentence a PMO can read aloud: why the two clash or repeat.")
 

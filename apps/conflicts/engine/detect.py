@@ -23,8 +23,8 @@ from .statements import Statement
 
 logger = logging.getLogger(__name__)
 
-CANDIDATE_LIMIT = 12  # candidates per statement, for the incremental check and the full scan alike
-SCAN_LIMIT = CANDIDATE_LIMIT
+CANDIDATE_LIMIT = 12  # incremental check: candidates per new statement
+SCAN_LIMIT = 8  # full scan: candidates per statement (each pair is seen from both ends)
 SCAN_BATCH = 200  # statements per batch of a full scan
 MIN_CANDIDATE_SCORE = 0.1
 PARALLEL_MIN = 3000  # below this many statements a forked pool costs more than it saves
@@ -124,15 +124,20 @@ class ScanPlan:
         self.limit = limit
         self.batch_size = max(1, int(batch_size))
         self.related_min = related_min
-        if index is None:
-            index = StatementIndex(choice_sets=self.choice_sets)
-            index.add(self.statements)
-        self.index = index
+        self._index = index  # built on first use: planning a scan needs only the statements
         self.order = {st.key: i for i, st in enumerate(self.statements)}
         self._memo: dict[int, dict[int, float]] = {}
 
     def __len__(self) -> int:
         return len(self.statements)
+
+    @property
+    def index(self) -> StatementIndex:
+        if self._index is None:
+            index = StatementIndex(choice_sets=self.choice_sets)
+            index.add(self.statements)
+            self._index = index
+        return self._index
 
     @property
     def batch_count(self) -> int:
@@ -221,6 +226,7 @@ def run_plan(plan: ScanPlan, *, workers: int | None = None) -> list[BatchResult]
     if n_workers > 1 and len(plan) >= PARALLEL_MIN and "fork" in mp.get_all_start_methods():
         global _PLAN
         _PLAN = plan
+        plan.index  # noqa: B018 - build it here, once, for every forked worker
         wordnet.available()  # load lazily loaded data once here, so the forked workers share it
         load_model()
         try:
