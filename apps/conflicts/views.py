@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
-from apps.accounts.models import Membership, Role
+from apps.accounts import policies
+from apps.accounts.mixins import EngagementMixin
+from apps.accounts.models import Membership
 from apps.conflicts.engine.feedback import DEFAULT as DEFAULT_CALIBRATION
 from apps.core.errors import ApplicationError, PermissionDeniedError
-from apps.core.views import EngagementMixin, add_service_error
+from apps.core.views import add_service_error
 from apps.engagements.models import Workstream
 from apps.inputs import selectors as input_selectors
 from apps.inputs.models import Input
@@ -86,7 +88,8 @@ class FindingObjectMixin(EngagementMixin):
 
     def action_context(self, **extra: Any) -> dict[str, Any]:
         return {"finding": self.finding, "engagement": self.engagement, "membership": self.membership,
-                "can_act": services.finding_may_act(membership=self.membership, finding=self.finding),
+                "may": policies.flags(self.membership),
+                "can_act": policies.may_act_on_finding(self.membership, self.finding),
                 "dismiss_form": extra.pop("dismiss_form", None) or DismissForm(), **extra}
 
 
@@ -118,7 +121,7 @@ class FindingActionView(FindingDetailView):
         return redirect("conflicts:finding", engagement_id=self.engagement.pk, finding_id=self.finding.pk)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not services.finding_may_act(membership=self.membership, finding=self.finding):
+        if not policies.may_act_on_finding(self.membership, self.finding):
             raise PermissionDenied("Only the PMO or the two workstreams involved can act on this finding.")
         form = DismissForm(request.POST) if self.action == "dismiss" else None
         error = ""
@@ -213,11 +216,11 @@ class RunProgressView(RunObjectMixin, TemplateView):
 
 def input_findings_context(*, input: Input, membership: Membership) -> dict[str, Any]:
     context = {"input": input, "membership": membership, "engagement": membership.engagement,
+               "may": policies.flags(membership),
                "input_findings": selectors.input_findings(input=input),
                "checking": selectors.input_check_pending(input=input),
                "related": selectors.input_related(input=input), "judge_kinds": ALL_KINDS}
-    may_flag = membership.role == Role.PMO or (
-        membership.role in (Role.LEAD, Role.CONTRIBUTOR) and membership.workstream_id is not None)
+    may_flag = policies.is_pmo(membership) or policies.speaks_for_workstream(membership)
     if may_flag and input.status == Input.Status.SUBMITTED:
         mine = [(pk, f"{n}. {text[:90]}") for pk, n, text in RevisionStatement.objects.filter(
             revision_id=input.current_revision_id).order_by("ordinal").values_list("pk", "ordinal", "text")]
@@ -256,7 +259,7 @@ class ChoiceSetListView(EngagementMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.membership.is_pmo:
+        if not policies.is_pmo(self.membership):
             raise PermissionDenied("Only the PMO can manage choice sets.")
         form = ChoiceSetForm(request.POST)
         if form.is_valid():

@@ -27,7 +27,6 @@ from .findings import (
     finding_acknowledge,
     finding_dismiss,
     finding_mark_in_alignment,
-    finding_may_act,
     finding_release_from_alignment,
     finding_resolve,
 )
@@ -54,7 +53,6 @@ __all__ = [
     "finding_acknowledge",
     "finding_dismiss",
     "finding_mark_in_alignment",
-    "finding_may_act",
     "finding_release_from_alignment",
     "finding_resolve",
     "parse_options",

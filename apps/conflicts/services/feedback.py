@@ -16,18 +16,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from apps.accounts.models import Membership, User
+from apps.accounts import policies
+from apps.accounts.models import User
+from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
 from apps.conflicts.engine.feedback import DEFAULT, Example, fit
 from apps.conflicts.engine.feedback import Calibration as EngineCalibration
-from apps.core.errors import ApplicationError, PermissionDeniedError
+from apps.core.errors import ApplicationError
 from apps.core.hashing import canonical_json, sha256_text
 from apps.engagements.models import Engagement
-from apps.engagements.services import require_pmo
 from apps.inputs.models import Input
 
 from ..models import Calibration, Finding, RelatedPair, RevisionStatement
-from .findings import finding_may_act
 
 DUPLICATE_KINDS = ("duplicate", "overlap")
 CONFLICT_KINDS = tuple(k for k in Finding.Kind.values if k not in DUPLICATE_KINDS)  # "other" last
@@ -105,13 +105,11 @@ def calibration_reset(*, engagement: Engagement, actor: User) -> Calibration:
 # --- judgements ---------------------------------------------------------------------------------------------
 
 
-def _membership(*, actor: User, engagement_id: int) -> Membership | None:
-    return Membership.objects.filter(user=actor, engagement_id=engagement_id).first()
-
-
 def _require_concerned(*, actor: User, target: Any) -> None:
-    if not finding_may_act(membership=_membership(actor=actor, engagement_id=target.engagement_id), finding=target):
-        raise PermissionDeniedError("Only the PMO or the two workstreams involved can judge this pair.")
+    """The finding rule, for a related pair or a pair about to be flagged (same engagement/workstream fields)."""
+    membership = policies.membership_of(user=actor, engagement_id=target.engagement_id)
+    policies.require(policies.may_act_on_finding(membership, target),
+                     "Only the PMO or the two workstreams involved can judge this pair.")
 
 
 def _clean_judgement(*, label: str, kind: str, explanation: str) -> tuple[str, str, str]:
