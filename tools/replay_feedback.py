@@ -27,7 +27,7 @@ from apps.conflicts.engine.feedback import DEFAULT, Calibration, Example, fit, p
 CLASSES = ("conflict", "duplicate", "neutral")
 
 
-def engine_examples(rows: list[dict]) -> list[Example]:
+def engine_examples(rows: list[dict], *, context: bool = True) -> list[Example]:
     """What the engine says about each pair of one domain, with the pair's similarity in that domain."""
     texts = sorted({r["a"] for r in rows} | {r["b"] for r in rows})
     keys = {t: f"s{i}" for i, t in enumerate(texts)}
@@ -39,7 +39,7 @@ def engine_examples(rows: list[dict]) -> list[Example]:
         b = Statement(key=keys[r["b"]], text=r["b"], start=0, end=len(r["b"]), meta={"workstream": r["b_ws"]})
         sims = {c.key: s for c, s in index.candidates(a, limit=len(texts))}
         sim = sims.get(b.key, 0.0)
-        v = classify(a, b, context_similarity=sim)
+        v = classify(a, b, context_similarity=sim if context else None)
         truth = r["label"] if r["label"] in CLASSES else "neutral"
         out.append(Example(v.label, float(v.score), float(sim), truth))
     return out
@@ -68,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lang", default="en")
     ap.add_argument("--fractions", default="0.1,0.3")
     ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--no-context", action="store_true",
+                    help="classify pairs on their own, as `conflicts eval` does, not with the scan's context score")
     args = ap.parse_args(argv)
     by_domain: dict[str, list[dict]] = defaultdict(list)
     for line in Path(args.path).read_text().splitlines():
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             r = json.loads(line)
             if r.get("lang", args.lang) == args.lang:
                 by_domain[r["domain"]].append(r)
-    engine = {d: engine_examples(rows) for d, rows in sorted(by_domain.items())}
+    engine = {d: engine_examples(rows, context=not args.no_context) for d, rows in sorted(by_domain.items())}
     n = sum(len(v) for v in engine.values())
     print(f"{len(engine)} engagements (domains), {n} pairs, lang={args.lang}, {args.seeds} random reveals each")
     keys = ("conflict_p", "conflict_r", "conflict_f1", "duplicate_p", "duplicate_r", "duplicate_f1", "macro_f1")
