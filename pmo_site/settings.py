@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.deliverables",
     "apps.approvals",
     "apps.notifications",
+    "apps.planning",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +128,13 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Uploaded files (delivered documents of the plan of work). Never served from a public URL: a view checks
+# membership and streams them, so MEDIA_URL is deliberately unused.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+PLANNING_UPLOAD_MAX_BYTES = env_int("PLANNING_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+if PLANNING_UPLOAD_MAX_BYTES <= 0:
+    raise ImproperlyConfigured("PLANNING_UPLOAD_MAX_BYTES must be a positive number of bytes")
 
 # --- e-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
