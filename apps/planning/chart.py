@@ -87,7 +87,7 @@ def render_timeline(items: Sequence[PlanItem], *, title: str = "Plan of work", t
         for item in group:
             rows[item.id] = y + ROW_H / 2
             critical = item.id in path.items
-            label = f"{item.code}  {_trim(item.title, 34)}"
+            label = f"{item.code}  {_trim(item.title, 40)}"
             weight = ' font-weight="600"' if critical else ""
             out.append(f'<text x="16" y="{y + ROW_H / 2 + 4:.1f}" fill="#0f172a"{weight}>{escape(label)}</text>')
             x1, x2 = x_of(item.start), x_of(item.end + dt.timedelta(days=1))
@@ -119,7 +119,7 @@ def render_timeline(items: Sequence[PlanItem], *, title: str = "Plan of work", t
     if today is not None and span_start <= today <= span_end:
         xt = x_of(today)
         out.append(f'<line x1="{xt:.1f}" y1="{HEAD_H - 8}" x2="{xt:.1f}" y2="{height - 50}" stroke="#0f172a" '
-                   f'stroke-dasharray="4 3"/><text x="{xt + 3:.1f}" y="{HEAD_H - 1}" font-size="{SMALL}" '
+                   f'stroke-dasharray="4 3"/><text x="{xt + 3:.1f}" y="{height - 38}" font-size="{SMALL}" '
                    f'fill="#0f172a">today</text>')
     # Legend.
     ly = height - 30

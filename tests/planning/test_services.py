@@ -51,7 +51,7 @@ def test_b_c_d_f_becomes_b_d_f_g(plan, pmo, engagement, objective, workstreams):
 def test_reordering_b_f_d_reads_as_a_swap(plan, pmo, engagement):
     version = reseq(pmo, engagement, [
         {"op": "depend", "item": "D", "depends_on": []}, {"op": "depend", "item": "F", "depends_on": ["B"]},
-        {"op": "drop", "item": "C"}, {"op": "reorder", "item": "B", "order": ["B", "F", "D"]},
+        {"op": "drop", "item": "C"}, {"op": "reorder", "order": ["B", "F", "D"]},
     ])
     assert codes(engagement) == ["B", "F", "D"]
     assert version.summary.startswith("C dropped; D and F swapped")

@@ -154,6 +154,8 @@ def _apply(plan: _Plan, op: Mapping[str, Any], number: int, *, actor: User) -> d
         if op.get("depends_on"):
             plan.deps[plan.key(item)] = {plan.key(plan.find(ref, where=where)) for ref in op["depends_on"]}
         return {"op": "add", "code": code}
+    if kind == "reorder":
+        return _reorder(plan, op.get("order"), where=where)
     item = plan.find(op.get("item"), where=where)
     record: dict[str, Any] = {"op": kind, "item": item.pk, "code": item.code}
     if kind == "drop":
@@ -164,19 +166,6 @@ def _apply(plan: _Plan, op: Mapping[str, Any], number: int, *, actor: User) -> d
     elif kind == "move":
         _insert_after(plan, item, op.get("after"), where=where)
         record["after"] = op.get("after")
-    elif kind == "reorder":
-        refs = op.get("order")
-        if not isinstance(refs, list):
-            raise ApplicationError(f"{where}: order must be the list of the objective's work items.",
-                                   field="operations")
-        current = plan.sequence(item.objective_id)
-        ordered = [plan.find(ref, where=where) for ref in refs]
-        if sorted(plan.key(i) for i in ordered) != sorted(plan.key(i) for i in current):
-            names = ", ".join(i.code for i in current)
-            raise ApplicationError(f"{where}: list every active work item of {item.objective.code} exactly once "
-                                   f"({names}).", field="operations")
-        plan.place(ordered)
-        record["order"] = [i.code for i in ordered]
     elif kind == "redate":
         start = _date(op.get("start", item.planned_start), field="start", where=where)
         end = _date(op.get("end", item.planned_end), field="end", where=where)
@@ -192,6 +181,22 @@ def _apply(plan: _Plan, op: Mapping[str, Any], number: int, *, actor: User) -> d
         plan.deps[plan.key(item)] = {plan.key(plan.find(ref, where=where)) for ref in refs}
         record["depends_on"] = [plan.find(ref, where=where).code for ref in refs]
     return record
+
+
+def _reorder(plan: _Plan, refs: Any, *, where: str) -> dict[str, Any]:
+    """The whole new sequence of one objective (the objective of the items listed)."""
+    if not isinstance(refs, list) or not refs:
+        raise ApplicationError(f"{where}: order must list the objective's work items in their new order.",
+                               field="operations")
+    ordered = [plan.find(ref, where=where) for ref in refs]
+    objective = ordered[0].objective
+    current = plan.sequence(objective.pk)
+    if sorted(plan.key(i) for i in ordered) != sorted(plan.key(i) for i in current) or len(ordered) != len(current):
+        names = ", ".join(i.code for i in current)
+        raise ApplicationError(f"{where}: list every active work item of {objective.code} exactly once ({names}).",
+                               field="operations")
+    plan.place(ordered)
+    return {"op": "reorder", "objective": objective.code, "order": [i.code for i in ordered]}
 
 
 def _check(plan: _Plan) -> None:
