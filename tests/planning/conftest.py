@@ -15,9 +15,9 @@ def weeks(n: int) -> dt.date:
     return MONDAY + dt.timedelta(weeks=n)
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.fixture
+def media_root(settings):
+    """Where this test's uploads land (tests/conftest.py points MEDIA_ROOT at a per-test directory)."""
     return settings.MEDIA_ROOT
 
 
