@@ -118,8 +118,8 @@ def render_timeline(items: Sequence[PlanItem], *, title: str = "Plan of work", t
                        f'stroke-width="{2 if critical else 1.2}" marker-end="url(#{marker})"/>')
     if today is not None and span_start <= today <= span_end:
         xt = x_of(today)
-        out.append(f'<line x1="{xt:.1f}" y1="{HEAD_H - 8}" x2="{xt:.1f}" y2="{height - 50}" stroke="#0f172a" '
-                   f'stroke-dasharray="4 3"/><text x="{xt + 3:.1f}" y="{height - 38}" font-size="{SMALL}" '
+        out.append(f'<line x1="{xt:.1f}" y1="4" x2="{xt:.1f}" y2="{height - 50}" stroke="#0f172a" '
+                   f'stroke-dasharray="4 3"/><text x="{xt + 3:.1f}" y="13" font-size="{SMALL}" '
                    f'fill="#0f172a">today</text>')
     # Legend.
     ly = height - 30

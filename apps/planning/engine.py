@@ -235,9 +235,11 @@ def diff_plans(old: Sequence[PlanItem], new: Sequence[PlanItem]) -> list[Objecti
                                  f"{format_span(b.start, b.end)}")
             gained = [d for d in b.depends_on if d not in a.depends_on]
             lost = [d for d in a.depends_on if d not in b.depends_on and d in new_by_id]
-            if gained:
+            if gained and lost:
+                sentences.append(f"{b.code} now depends on {_codes(gained, names)} instead of {_codes(lost, names)}")
+            elif gained:
                 sentences.append(f"{b.code} now depends on {_codes(gained, names)}")
-            if lost:
+            elif lost:
                 sentences.append(f"{b.code} no longer depends on {_codes(lost, names)}")
         if sentences:
             title = (new_seq.get(objective) or old_seq.get(objective) or [None])[0]

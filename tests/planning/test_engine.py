@@ -35,7 +35,7 @@ def test_dropping_and_adding_reads_as_the_pmo_would_say_it():
 def test_two_items_exchanging_places_are_swapped():
     new = [B, moved(C, position=2), moved(F, position=3, depends_on=(2,)), moved(DD, position=4, depends_on=(4,))]
     summary = diff_summary(diff_plans(OLD, new))
-    assert summary.startswith("D and F swapped")
+    assert summary == "D and F swapped; F now depends on C instead of D; D now depends on F instead of C"
 
 
 def test_the_issue_example_c_dropped_g_added_d_and_f_swapped():
