@@ -195,6 +195,7 @@ SPECTACULAR_SETTINGS = {
         "InputKindEnum": "apps.inputs.models.Input.Kind",
         "OrganizationKindEnum": "apps.accounts.models.Organization.Kind",
         "AlignmentSessionStatusEnum": "apps.alignment.models.AlignmentSession.Status",
+        "WorkItemStatusEnum": "apps.planning.models.WorkItem.Status",
     },
 }
 
