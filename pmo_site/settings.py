@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.notifications",
     "apps.planning",
+    "apps.workspace",
 ]
 
 MIDDLEWARE = [

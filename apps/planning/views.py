@@ -15,9 +15,11 @@ from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 
+from apps.accounts import policies
+from apps.accounts.mixins import EngagementMixin
 from apps.alignment.models import Decision
 from apps.core.errors import ApplicationError
-from apps.core.views import EngagementMixin, add_service_error
+from apps.core.views import add_service_error
 from apps.deliverables.models import Section
 from apps.engagements.models import Objective
 from apps.inputs.models import Input
@@ -187,7 +189,7 @@ class WorkItemView(WorkItemMixin, TemplateView):
         item = self.item
         items = services.plan_items(engagement=self.engagement)
         path = engine.critical_path(items)
-        is_pmo = self.membership.is_pmo
+        is_pmo = policies.is_pmo(self.membership)
         context.update(
             item=item, critical=item.pk in path.items,
             depends_on=list(item.depends_on.all()),
@@ -209,7 +211,7 @@ class WorkItemView(WorkItemMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.membership.is_pmo:
+        if not policies.is_pmo(self.membership):
             raise PermissionDenied("Only the PMO edits work items.")
         form = WorkItemEditForm(request.POST, engagement_id=self.engagement.pk)
         if form.is_valid():

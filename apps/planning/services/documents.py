@@ -16,10 +16,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from apps.accounts.models import Membership, Role, User
+from apps.accounts import policies
+from apps.accounts.models import User
+from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
-from apps.engagements.services import require_pmo
 
 from ..models import DeliverableDefinition, DeliveredDocument, WorkItem
 
@@ -69,12 +70,9 @@ def definition_create(*, actor: User, work_item: WorkItem, title: str, due_date:
 
 
 def may_deliver(*, user: User, work_item: WorkItem) -> bool:
-    """The PMO, and the leads and contributors of the work item's owner workstream."""
-    membership = Membership.objects.filter(user=user, engagement_id=work_item.engagement_id).first()
-    if membership is None:
-        return False
-    return membership.role == Role.PMO or (membership.role in (Role.LEAD, Role.CONTRIBUTOR)
-                                           and membership.workstream_id == work_item.workstream_id)
+    """The PMO, and the leads and contributors of the work item's owner workstream (the inputs' own rule)."""
+    return policies.may_write_in(policies.membership_of(user=user, engagement_id=work_item.engagement_id),
+                                 work_item.workstream_id)
 
 
 def _check_file(upload: UploadedFile) -> tuple[str, str]:

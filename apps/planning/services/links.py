@@ -4,11 +4,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from apps.accounts.models import User
+from apps.accounts.policies import require_pmo
 from apps.alignment.models import Decision
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError
 from apps.deliverables.models import Section
-from apps.engagements.services import require_pmo
 from apps.inputs.models import Input
 
 from ..models import WorkItem, WorkItemLink

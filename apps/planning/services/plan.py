@@ -15,11 +15,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.policies import require_pmo
 from apps.alignment.models import Decision
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, StaleRevisionError
 from apps.engagements.models import Engagement, Objective, Workstream
-from apps.engagements.services import require_pmo
 
 from .. import engine
 from ..models import PlanVersion, WorkItem
