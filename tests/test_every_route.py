@@ -130,6 +130,16 @@ def _other_apps_objects(engagement, workstreams, pmo, customer, a, b, objective)
         workstream_a=a.workstream, workstream_b=b.workstream, statement_a=a.current_revision.body,
         statement_b=b.current_revision.body, rule="test", score=0.9, explanation=f"{MARKER} clash", run=run)
     choice_set = ChoiceSet.objects.create(engagement=engagement, name=f"{MARKER} CDN", options=[["akamai"], ["fastly"]])
+    from apps.conflicts.models import Calibration, RelatedPair
+    from apps.conflicts.services import statements_record
+
+    statements_record(revision=a.current_revision)
+    statement = a.current_revision.statements.first()
+    related_pair = RelatedPair.objects.create(
+        engagement=engagement, pair_key=hashlib.sha256(b"related").hexdigest(), revision_a=a.current_revision,
+        revision_b=b.current_revision, input_a=a, input_b=b, workstream_a=a.workstream, workstream_b=b.workstream,
+        statement_a=f"{MARKER} a", statement_b=f"{MARKER} b", similarity=0.5)
+    calibration = Calibration.objects.create(engagement=engagement, params={}, reason=f"{MARKER} calibration")
     session = AlignmentSession.objects.create(engagement=engagement, title=f"{MARKER} session",
                                               scheduled_at=timezone.now() + timedelta(days=1), created_by=pmo)
     item = AgendaItem.objects.create(session=session, finding=finding, title=f"{MARKER} item")
@@ -156,7 +166,8 @@ def _other_apps_objects(engagement, workstreams, pmo, customer, a, b, objective)
     comment = SectionComment.objects.create(version=version, section_heading="x", author=customer, body=MARKER)
     notification = Notification.objects.create(recipient=pmo, engagement=engagement, kind="finding",
                                                title=f"{MARKER} note")
-    return {"finding": finding, "run": run, "choice_set": choice_set, "session": session, "agenda_item": item,
+    return {"related_pair": related_pair, "statement": statement, "calibration": calibration,
+            "finding": finding, "run": run, "choice_set": choice_set, "session": session, "agenda_item": item,
             "position": position, "decision": decision, "deliverable": deliverable, "section": section,
             "trace_link": link, "version": version, "submission": submission, "signature": signature,
             "change_item": change_item, "comment": comment, "notification": notification}
@@ -171,8 +182,8 @@ OBJECT_KWARGS = {
     "trace_link_id": "trace_link", "version_id": "version", "submission_id": "submission",
     "signature_id": "signature", "change_item_id": "change_item", "comment_id": "comment",
     "notification_id": "notification", "request_id": "input_request", "objective_id": "objective",
-    "workstream_id": "workstream", "work_item_id": "work_item", "work_item_link_id": "work_item_link",
-    "definition_id": "definition", "document_id": "document",
+    "workstream_id": "workstream", "pair_id": "related_pair", "work_item_id": "work_item",
+    "work_item_link_id": "work_item_link", "definition_id": "definition", "document_id": "document",
 }
 # Where one app uses a kwarg name another app uses for a different object.
 ROUTE_KWARGS = {"approvals:address_item": {"item_id": "change_item"}}
@@ -187,7 +198,8 @@ API_BASENAMES = {
     "decision": "decision", "deliverable": "deliverable", "section": "section", "trace-link": "trace_link",
     "version": "version", "version-approval": "version", "signature": "signature",
     "submission": "submission", "change-request-item": "change_item", "section-comment": "comment",
-    "notification": "notification", "engagement-trace": "engagement", "work-item": "work_item",
+    "notification": "notification", "engagement-trace": "engagement", "related-pair": "related_pair",
+    "statement": "statement", "calibration": "calibration", "work-item": "work_item",
     "work-item-link": "work_item_link", "deliverable-definition": "definition", "engagement-plan": "engagement",
 }
 # Routes about the signed-in user's own settings (not an engagement's data): anyone may change their own.
