@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from . import wordnet
+from . import slots, wordnet
 from .analysis import (
     CONDITION_OPENERS,
     INSIDE,
@@ -1121,6 +1121,70 @@ def classify(
 ) -> Verdict:
     """Decide whether two statements conflict, duplicate each other, or neither.
 
+    Two stages: the word-level rules and model (``_classify_words``), then the slot stage
+    (``slots.SLOT_RULES``): a clash of one slot — product for a function, a quantity, priority, process
+    step or owner, definition, scope, polarity — between statements that name their subject differently.
+    A rule-named conflict of the first stage stands; otherwise a slot clash decides and names the kind.
+    """
+    v = _classify_words(a, b, choice_sets=choice_sets, context_similarity=context_similarity)
+    if v.label == "conflict" and v.rule != "model":
+        return v
+    if v.rule in _SLOT_FINAL:
+        return v
+    ta, meta_a = _as_parts(a)
+    tb, meta_b = _as_parts(b)
+    an, bn = analyse(ta), analyse(tb)
+    hits = slots.slot_hits(slots.slot_pair(an, bn, _choice_sets_key(choice_sets)), disabled=DISABLED_SLOT_RULES)
+    if v.label != "conflict":
+        hits = [h for h in hits if h.decides]
+    p = make_pair(*join_compounds(an, bn))
+    if not hits:
+        if v.label == "duplicate" or (v.label == "conflict" and (v.rule != "model" or p.seq_ratio >= REWORDED)):
+            # a model conflict between near-identical wordings keeps its label: most contradicting variants keep
+            # their figures and wording and change one word; only a restatement in other words is re-read
+            return v
+        merge = slots.slot_hits(slots.slot_pair(an, bn, _choice_sets_key(choice_sets)), slots.MERGE_RULES,
+                                disabled=DISABLED_SLOT_RULES)
+        if v.label == "conflict":
+            merge = [m for m in merge if m.decides]  # only a merge slot that may overrule the model
+        if not merge:
+            return v
+        m = merge[0]
+        return Verdict("duplicate", m.kind, m.strength, f"slot:{m.rule}",
+                       explain(m.kind, "duplicate", p, (ta, tb), "", meta_a, meta_b), (ta, tb),
+                       ((0, len(ta)),), ((0, len(tb)),))
+    h = hits[0]
+    if v.label == "conflict":
+        # the model found the conflict and located its values; the slot names the kind
+        return replace(v, kind=h.kind, rule=f"model+slot:{h.rule}",
+                       explanation=explain(h.kind, "conflict", p, v.values, "", meta_a, meta_b))
+    score = max(h.strength, v.score if v.label == "conflict" else 0.0)
+    return Verdict("conflict", h.kind, round(score, 3), f"slot:{h.rule}",
+                   explain(h.kind, "conflict", p, h.values, "", meta_a, meta_b), h.values, h.spans_a, h.spans_b)
+
+
+# below this token-sequence similarity two statements are worded independently (two authors), and a model
+# conflict between them may be re-read as a restatement by the merge slots
+REWORDED = 0.5
+# verdicts the slot stage leaves alone: a converse restatement is a duplicate whatever its slots say, and the
+# word stage's vetoes (two numbered items, two subjects each with its own figure or option, two ends of one
+# exchange, compatible figures) already read the same slots more closely
+_SLOT_FINAL = frozenset({"converse", "different_measures", "complementary_roles", "compatible_numbers"})
+# slot rules switched off (the ablation tool sets this; empty in the product)
+DISABLED_SLOT_RULES: frozenset[str] = frozenset()
+# word-stage steps switched off, by their name in ``pipeline.WORD_STEPS`` (the ablation tool; empty in the product)
+DISABLED_RULES: frozenset[str] = frozenset()
+
+
+def _classify_words(
+    a: Statement | str,
+    b: Statement | str,
+    *,
+    choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS,
+    context_similarity: float | None = None,
+) -> Verdict:
+    """The word-level stage: rules over the aligned wording, then the residual model.
+
     ``context_similarity`` is the pair's rarity-weighted similarity within the collection being
     scanned (the index score). When given, the generic model may only call a conflict for pairs
     the collection itself marks as closely related, so shared boilerplate is not mistaken for a
@@ -1140,18 +1204,19 @@ def classify(
         return Verdict("conflict", kind, round(score, 3), rule,
                        explain(kind, "conflict", p, values, extra, meta_a, meta_b), values, sa, sb)
 
-    term = rule_terminology(p, meta_a, meta_b)
+    off = DISABLED_RULES
+    term = rule_terminology(p, meta_a, meta_b) if "terminology" not in off else None
     if isinstance(term, tuple):
         return hit_verdict(term, "terminology")
-    hit = rule_choice(p, cs)
-    if hit == "distinct":
+    hit = rule_choice(p, cs) if "choice_set" not in off else None
+    if hit == "distinct" and "distinct_subjects" not in off:
         return Verdict("neutral", "", 0.0, "different_measures", "")  # each thing has its own option
     if isinstance(hit, tuple):
         return hit_verdict(hit, "choice_set")
     p = _merge_same_options(p, cs)
     if p.dice < RELATED_DICE and term != "duplicate":
         return NEUTRAL
-    if _different_items(p):
+    if "numbered_items" not in off and _different_items(p):
         return Verdict("neutral", "", 0.0, "different_measures", "")
     def merge_verdict(score: float, rule: str) -> Verdict:
         values = (ta, tb)
@@ -1159,13 +1224,15 @@ def classify(
                        explain("duplicate", "duplicate", p, values, "", meta_a, meta_b), values,
                        ((0, len(ta)),), ((0, len(tb)),))
 
-    if _converse(p):
+    if "converse" not in off and _converse(p):
         return merge_verdict(0.8 + 0.1 * p.dice, "converse")
-    if _complementary_roles(p):
+    if "complementary_roles" not in off and _complementary_roles(p):
         return Verdict("neutral", "", 0.0, "complementary_roles", "")
     for rule, fn in (("priority", lambda: rule_priority(p, meta_a, meta_b)), ("numeric", lambda: rule_numeric(p)),
                      ("negation", lambda: rule_negation(p)), ("scope", lambda: rule_scope(p)),
                      ("opposite", lambda: rule_opposite(p))):
+        if rule in off:
+            continue
         hit = fn()
         if hit:
             return hit_verdict(hit, rule)
@@ -1175,32 +1242,35 @@ def classify(
     # the same figures in other words or units ("under 2 seconds" / "under 2000 ms")
     same_figures = rel == "equal" and not {w for w in p.da | p.db if w not in _FIGURE_WORDS and not w[:1].isdigit()}
     if not p.da and not p.db:
-        hit = rule_swap(p)
+        hit = rule_swap(p) if "swap" not in off else None
         if hit:
             return hit_verdict(hit, "swap")
-    if term == "duplicate" or (same_figures and not feats["logic_change"]) or (
+    if "same_content" not in off and (term == "duplicate" or (same_figures and not feats["logic_change"]) or (
             not p.da and not p.db and rel != "compatible" and not feats["numbers_differ"]
-            and not feats["logic_change"]):
+            and not feats["logic_change"])):
         return merge_verdict(0.9 + 0.1 * p.seq_ratio, "same_content")
-    if rel == "compatible" and len(p.da) + len(p.db) <= 6:
+    if "compatible_numbers" not in off and rel == "compatible" and len(p.da) + len(p.db) <= 6:
         return Verdict("neutral", "", 0.0, "compatible_numbers", "")
-    if _different_measures(p):
+    if "different_measures" not in off and _different_measures(p):
         return Verdict("neutral", "", 0.0, "different_measures", "")
     verdict = _model_verdict(p, feats, ta, tb, meta_a, meta_b)
     local_edit = p.diff_blocks == 1 and p.seq_ratio >= 0.75 and not _list_extension(p)
-    if verdict.label == "conflict" and (_list_extension(p) or _two_permissions(p) or (
-            verdict.score < _conflict_floor(feats) and not (
-            local_edit or any(feats[f] for f in _CONTRADICTION_SIGNALS)))):
+    if verdict.label == "conflict" and (
+            ("list_extension" not in off and _list_extension(p))
+            or ("two_permissions" not in off and _two_permissions(p))
+            or ("signal_floor" not in off and verdict.score < _conflict_floor(feats) and not (
+                local_edit or any(feats[f] for f in _CONTRADICTION_SIGNALS)))):
         # similar wording with nothing that changes a rule is not a contradiction, unless the model is
         # confident: several edits that each swap one thing ("restored" / "lost" plus a reworded clause) are
         # the shape of most contradicting variants the named signals miss
         return _model_verdict(p, feats, ta, tb, meta_a, meta_b, allow_conflict=False)
-    if context_similarity is not None and verdict.label == "conflict" and (
+    if "context_gate" not in off and context_similarity is not None and verdict.label == "conflict" and (
             context_similarity < OTHER_MIN_CONTEXT or p.diff_blocks > 1):
         # within a scanned collection a generic conflict must be one local edit of a closely related
         # statement; anything looser is left to the specific rules above
         return Verdict("neutral", "", round(1 - verdict.score, 3), "model+context", "")
-    if context_similarity is not None and verdict.label == "conflict" and (_two_capabilities(p) or _another_object(p)):
+    if "capability_gate" not in off and context_similarity is not None and verdict.label == "conflict" and (
+            _two_capabilities(p) or _another_object(p)):
         # a specification lists what users can do one capability at a time ("define / modify / drop
         # nodes", "import / export evidence"): another action on the same thing, or the same action on another
         # thing ("assign a driver / a vehicle"), is another feature
@@ -1262,7 +1332,7 @@ def _another_object(p: Pair) -> bool:
 def residual_features(a: str, b: str, *, choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS
                       ) -> dict[str, float] | None:
     """Features of a pair the rules leave to the model, or None when a rule decides (for calibration)."""
-    v = classify(a, b, choice_sets=choice_sets)
+    v = _classify_words(a, b, choice_sets=choice_sets)
     if v.rule != "model":
         return None
     # the pair exactly as classify hands it to the model
