@@ -105,8 +105,9 @@ FEATURES = (
     "weak_scope", "identical", "long_pair", "longest_run", "one_block", "many_blocks",
     "subject_differs", "logic_change",
 )
-# the 27 features above plus the token-diff features of ``pairdiff`` (what changed and where)
-ALL_FEATURES = FEATURES + DIFF_FEATURES
+# the 27 features above plus the token-diff features of ``pairdiff`` (what changed and where); the slot
+# features (``slots.SLOT_FEATURES``) are offered to the model too, and used when the shipped model names them
+ALL_FEATURES = FEATURES + DIFF_FEATURES + slots.SLOT_FEATURES
 
 _WEIGHTS_PATH = Path(__file__).with_name("model_weights.json")
 
@@ -134,6 +135,11 @@ def model_digest(model: dict) -> str:
 def model_manifest() -> dict:
     """The shipped model's manifest: digest, feature names, training-data ids (file hashes), parameters."""
     return dict(load_model().get("manifest", {}))
+
+
+def _model_reads_slots() -> bool:
+    """Slot features cost a little per pair: computed only when the model in use was trained on them."""
+    return any(n.startswith("s_") for n in load_model().get("features", ()))
 
 
 @lru_cache(maxsize=1)
@@ -980,8 +986,8 @@ def _subject(an: Analysis) -> str:
     return ""
 
 
-def model_probs(features: Mapping[str, float]) -> dict[str, float]:
-    model = load_model()
+def model_probs(features: Mapping[str, float], model: dict | None = None) -> dict[str, float]:
+    model = model or load_model()
     names = model["features"]
     x = [features.get(n, 0.0) for n in names]
     if "trees" in model:
@@ -1036,6 +1042,9 @@ def explain(kind: str, label: str, p: Pair, values: tuple[str, str], extra: str,
         return f"{wa} and {wb} define {_q(extra or topic)} differently: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
     if kind == "priority":
         return f"{wa} and {wb} rank {topic} incompatibly: {_q(va)} ({wa}) versus {_q(vb)} ({wb})."
+    if kind == "process":
+        return (f"{wa} and {wb} set up {topic} differently (approval step or owner): {_q(va)} ({wa}) versus "
+                f"{_q(vb)} ({wb}).")
     if extra == "swapped":
         return (f"{wa} and {wb} use the same words with two parts the other way round: {_q(va)} ({wa}) versus "
                 f"{_q(vb)} ({wb}).")
@@ -1139,15 +1148,21 @@ def classify(
         hits = [h for h in hits if h.decides]
     p = make_pair(*join_compounds(an, bn))
     if not hits:
-        if v.label == "duplicate" or (v.label == "conflict" and (v.rule != "model" or p.seq_ratio >= REWORDED)):
+        merge: list[slots.SlotHit] = []
+        if v.label == "neutral" or (v.label == "conflict" and v.rule == "model" and p.seq_ratio < REWORDED):
             # a model conflict between near-identical wordings keeps its label: most contradicting variants keep
             # their figures and wording and change one word; only a restatement in other words is re-read
-            return v
-        merge = slots.slot_hits(slots.slot_pair(an, bn, _choice_sets_key(choice_sets)), slots.MERGE_RULES,
-                                disabled=DISABLED_SLOT_RULES)
+            merge = slots.slot_hits(slots.slot_pair(an, bn, _choice_sets_key(choice_sets)), slots.MERGE_RULES,
+                                    disabled=DISABLED_SLOT_RULES)
         if v.label == "conflict":
             merge = [m for m in merge if m.decides]  # only a merge slot that may overrule the model
         if not merge:
+            if v.label == "conflict" and v.kind == "other" and "fallback_kind" not in DISABLED_SLOT_RULES:
+                # no slot rule fired on a model conflict: name the kind from the first slot whose cues differ
+                kind = slots.fallback_kind(slots.slot_pair(an, bn, _choice_sets_key(choice_sets)))
+                if kind != "other":
+                    return replace(v, kind=kind, rule="model+kind",
+                                   explanation=explain(kind, "conflict", p, v.values, "", meta_a, meta_b))
             return v
         m = merge[0]
         return Verdict("duplicate", m.kind, m.strength, f"slot:{m.rule}",
@@ -1238,6 +1253,8 @@ def _classify_words(
             return hit_verdict(hit, rule)
 
     feats = pair_features(p)
+    if _model_reads_slots():
+        feats.update(slots.slot_features(slots.slot_pair(an, bn, cs)))
     rel = "equal" if feats["numeric_equal"] else ("compatible" if feats["numeric_compatible"] else "")
     # the same figures in other words or units ("under 2 seconds" / "under 2000 ms")
     same_figures = rel == "equal" and not {w for w in p.da | p.db if w not in _FIGURE_WORDS and not w[:1].isdigit()}
@@ -1337,7 +1354,10 @@ def residual_features(a: str, b: str, *, choice_sets: Sequence[ChoiceSet] = DEFA
         return None
     # the pair exactly as classify hands it to the model
     p = make_pair(*join_compounds(analyse(a), analyse(b)))
-    return pair_features(_merge_same_options(p, _choice_sets_key(choice_sets)))
+    cs = _choice_sets_key(choice_sets)
+    feats = pair_features(_merge_same_options(p, cs))
+    feats.update(slots.slot_features(slots.slot_pair(analyse(a), analyse(b), cs)))
+    return feats
 
 
 # a model conflict this confident needs no named contradiction signal (5-fold CV on dev.jsonl: tfcdn-cdn 0.710,
@@ -1418,11 +1438,12 @@ def _different_measures(p: Pair) -> bool:
 
 def _model_verdict(p: Pair, feats: dict[str, float], ta: str, tb: str, meta_a: Mapping[str, str],
                    meta_b: Mapping[str, str], allow_conflict: bool = True) -> Verdict:
-    probs = model_probs(feats)
+    model = load_model()
+    probs = model_probs(feats, model)
     if not allow_conflict:
         rest = probs["duplicate"] + probs["neutral"] or 1.0
         probs = {"conflict": 0.0, "duplicate": probs["duplicate"] / rest, "neutral": probs["neutral"] / rest}
-    thresholds = load_model().get("thresholds", {})
+    thresholds = model.get("thresholds", {})
     t_conf = thresholds.get("conflict", 0.5)
     t_dup = thresholds.get("duplicate", 0.5)
     if probs["conflict"] >= t_conf and probs["conflict"] >= probs["duplicate"]:

@@ -293,6 +293,9 @@ _FORBID = _cue(r"\b(?:must|shall|may|will|can|should) not\b|\bcannot\b|\bcan't\b
                r"\bdoes not\b|\bwon't\b|\bnone\b|\bno \w+ (?:is|are|will|may)\b")
 
 
+_ANY_NEGATION = _cue(r"\bnot\b|n't\b|\bnever\b|\bno\b|\bnone\b|\bnobody\b|\bnothing\b|\bwithout\b")
+
+
 def _polarity(sp: SlotPair, prm: dict[str, float]) -> SlotHit | None:
     """Polarity slot: one side forbids or denies what the other requires or permits (same action,
     ``min_align`` of the words restated)."""
@@ -418,3 +421,35 @@ def slot_hits(sp: SlotPair, rules: tuple[SlotRule, ...] = SLOT_RULES, disabled: 
         if h is not None:
             out.append(h if r.decides else replace(h, decides=False))
     return out
+
+
+SLOT_FEATURES: tuple[str, ...] = ("s_alignment", "s_restated") + tuple(
+    f"s_{r.name}" for r in SLOT_RULES + MERGE_RULES)
+
+
+def slot_features(sp: SlotPair) -> dict[str, float]:
+    """The slot rules as model features: alignment, and 1.0 for each slot rule that fires."""
+    out = {"s_alignment": sp.alignment, "s_restated": float(sp.restated)}
+    for r in SLOT_RULES + MERGE_RULES:
+        out[f"s_{r.name}"] = 1.0 if r(sp) is not None else 0.0
+    return out
+
+
+def fallback_kind(sp: SlotPair) -> str:
+    """The kind of a conflict the model found when no slot rule fired: the first slot whose cue words differ
+    between the two sides, without the alignment the rules ask for (the model already judged the pair to be
+    about one thing). "other" when nothing differs."""
+    if _DEFINES.search(sp.a.text) and _DEFINES.search(sp.b.text):
+        return "terminology"
+    if _asymmetric(sp, _PRIORITY_LOW):
+        return "priority"
+    if _asymmetric(sp, _STEP_REQUIRED) or _asymmetric(sp, _STEP_SKIPPED):
+        return "process"
+    if _asymmetric(sp, _FORBID) or _asymmetric(sp, _ANY_NEGATION):
+        return "negation"
+    if _asymmetric(sp, _SOME) or _asymmetric(sp, _ALL):
+        return "scope"
+    dims_a = {q.dim for q in sp.a.quantities if q.dim not in {"count:", "year"}}
+    if dims_a & {q.dim for q in sp.b.quantities}:
+        return "numeric"
+    return "other"
