@@ -37,6 +37,7 @@ from apps.conflicts.engine.classifier import (
     residual_features,
     set_model,
 )
+from apps.conflicts.engine.slots import SLOT_FEATURES
 
 from . import boost_fit as boost
 
@@ -125,8 +126,7 @@ def training_set(rows: list[dict], names: tuple[str, ...]) -> tuple[list[list[fl
 
 
 def train(rows: list[dict], kind: str, balance: float = 0.0, label_sets: str = DEFAULT_LABEL_SETS) -> dict:
-    names = (ALL_FEATURES if SLOT_FEATURES_ON else tuple(n for n in ALL_FEATURES if not n.startswith("s_"))
-             ) if kind == "trees" else FEATURES
+    names = (ALL_FEATURES + (SLOT_FEATURES if SLOT_FEATURES_ON else ())) if kind == "trees" else FEATURES
     xs, ys, groups = training_set(rows, names)
     per_group = Counter(groups)
     per_class = Counter(zip(groups, ys, strict=True))

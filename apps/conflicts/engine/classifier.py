@@ -106,8 +106,9 @@ FEATURES = (
     "subject_differs", "logic_change",
 )
 # the 27 features above plus the token-diff features of ``pairdiff`` (what changed and where); the slot
-# features (``slots.SLOT_FEATURES``) are offered to the model too, and used when the shipped model names them
-ALL_FEATURES = FEATURES + DIFF_FEATURES + slots.SLOT_FEATURES
+# features (``slots.SLOT_FEATURES``) can be offered too (``calibrate --slot-features``) and are computed when the
+# shipped model names them
+ALL_FEATURES = FEATURES + DIFF_FEATURES
 
 _WEIGHTS_PATH = Path(__file__).with_name("model_weights.json")
 
@@ -986,8 +987,8 @@ def _subject(an: Analysis) -> str:
     return ""
 
 
-def model_probs(features: Mapping[str, float], model: dict | None = None) -> dict[str, float]:
-    model = model or load_model()
+def model_probs(features: Mapping[str, float]) -> dict[str, float]:
+    model = load_model()
     names = model["features"]
     x = [features.get(n, 0.0) for n in names]
     if "trees" in model:
@@ -1439,7 +1440,7 @@ def _different_measures(p: Pair) -> bool:
 def _model_verdict(p: Pair, feats: dict[str, float], ta: str, tb: str, meta_a: Mapping[str, str],
                    meta_b: Mapping[str, str], allow_conflict: bool = True) -> Verdict:
     model = load_model()
-    probs = model_probs(feats, model)
+    probs = model_probs(feats)
     if not allow_conflict:
         rest = probs["duplicate"] + probs["neutral"] or 1.0
         probs = {"conflict": 0.0, "duplicate": probs["duplicate"] / rest, "neutral": probs["neutral"] / rest}

@@ -449,7 +449,7 @@ def fallback_kind(sp: SlotPair) -> str:
         return "negation"
     if _asymmetric(sp, _SOME) or _asymmetric(sp, _ALL):
         return "scope"
-    dims_a = {q.dim for q in sp.a.quantities if q.dim not in {"count:", "year"}}
-    if dims_a & {q.dim for q in sp.b.quantities}:
+    if any(_dims(x, y) and relation(x, y) == "conflict" for x in sp.a.quantities for y in sp.b.quantities
+           if not x.dim.startswith("count:") and x.dim != "year"):
         return "numeric"
     return "other"
