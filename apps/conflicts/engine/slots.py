@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from . import wordnet
 from .analysis import Analysis
@@ -41,15 +41,25 @@ class SlotHit:
     decides: bool = True
 
 
-@dataclass(frozen=True)
 class SlotPair:
-    """Two analysed statements plus what the slot rules share: alignment and choice mentions."""
+    """Two analysed statements plus what the slot rules share: alignment (computed on first use, since most
+    candidate pairs are dismissed by their cue words alone) and choice mentions."""
 
-    a: Analysis
-    b: Analysis
-    alignment: float  # share of content words (both sides) the other side restates
-    restated: int  # how many content words were restated
-    matcher: ChoiceMatcher
+    def __init__(self, a: Analysis, b: Analysis, matcher: ChoiceMatcher) -> None:
+        self.a, self.b, self.matcher = a, b, matcher
+
+    @cached_property
+    def _aligned(self) -> tuple[float, int]:
+        return alignment(self.a.content, self.b.content)
+
+    @property
+    def alignment(self) -> float:
+        """Share of content words (both sides) the other side restates."""
+        return self._aligned[0]
+
+    @property
+    def restated(self) -> int:
+        return self._aligned[1]
 
 
 @dataclass(frozen=True)
@@ -99,8 +109,13 @@ def alignment(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
 
 
 def slot_pair(a: Analysis, b: Analysis, matcher: ChoiceMatcher) -> SlotPair:
-    share, n = alignment(a.content, b.content)
-    return SlotPair(a, b, share, n, matcher)
+    return SlotPair(a, b, matcher)
+
+
+@lru_cache(maxsize=400_000)
+def _find(cue: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """A cue searched once per statement, not once per candidate pair."""
+    return cue.search(text)
 
 
 # ------------------------------------------------------------------------------------------ products
@@ -150,10 +165,10 @@ def _quantity(sp: SlotPair, prm: dict[str, float]) -> SlotHit | None:
     after unit conversion and comparators. The subjects may be named differently, so the pair needs only
     ``min_align`` of its content words restated and every figure of that dimension must clash (a figure
     that agrees on one side means the other figure measures something else)."""
-    if sp.alignment < prm["min_align"]:
-        return None
     qa = [q for q in sp.a.quantities if q.dim not in {"count:", "year"}]
     qb = [q for q in sp.b.quantities if q.dim not in {"count:", "year"}]
+    if not qa or not qb or sp.alignment < prm["min_align"]:
+        return None
     for x in qa:
         ys = [y for y in qb if _dims(x, y)]
         if not ys:
@@ -187,13 +202,13 @@ _PRIORITY_LOW = _cue(
 def _priority(sp: SlotPair, prm: dict[str, float]) -> SlotHit | None:
     """Priority slot: must-have / go-live / first release on one side, out of scope / later phase / won't
     have on the other, for the same capability (``min_align`` of the words restated)."""
-    if sp.alignment < prm["min_align"]:
-        return None
-    ha, la = _PRIORITY_HIGH.search(sp.a.text), _PRIORITY_LOW.search(sp.a.text)
-    hb, lb = _PRIORITY_HIGH.search(sp.b.text), _PRIORITY_LOW.search(sp.b.text)
+    ha, la = _find(_PRIORITY_HIGH, sp.a.text), _find(_PRIORITY_LOW, sp.a.text)
+    hb, lb = _find(_PRIORITY_HIGH, sp.b.text), _find(_PRIORITY_LOW, sp.b.text)
     for hi, lo, swap in ((ha, lb, False), (hb, la, True)):
         if hi and lo and not (la if not swap else lb):
             x, y = (lo, hi) if swap else (hi, lo)
+            if sp.alignment < prm["min_align"]:
+                return None
             return SlotHit("priority", "priority", prm["strength"], (x.group(0), y.group(0)),
                            ((x.start(), x.end()),), ((y.start(), y.end()),))
     return None
@@ -227,20 +242,24 @@ def _teams(text: str) -> set[str]:
 def _process(sp: SlotPair, prm: dict[str, float]) -> SlotHit | None:
     """Process slot: an approval or check one side requires and the other skips (automatically, without
     review), or one thing owned by two different teams."""
-    if sp.alignment < prm["min_align"]:
-        return None
-    ra, sa = _STEP_REQUIRED.search(sp.a.text), _STEP_SKIPPED.search(sp.a.text)
-    rb, sb = _STEP_REQUIRED.search(sp.b.text), _STEP_SKIPPED.search(sp.b.text)
+    ra, sa = _find(_STEP_REQUIRED, sp.a.text), _find(_STEP_SKIPPED, sp.a.text)
+    rb, sb = _find(_STEP_REQUIRED, sp.b.text), _find(_STEP_SKIPPED, sp.b.text)
     if ra and sb and not sa:
+        if sp.alignment < prm["min_align"]:
+            return None
         return SlotHit("process", "process", prm["strength"], (ra.group(0), sb.group(0)),
                        ((ra.start(), ra.end()),), ((sb.start(), sb.end()),))
     if rb and sa and not sb:
+        if sp.alignment < prm["min_align"]:
+            return None
         return SlotHit("process", "process", prm["strength"], (sa.group(0), rb.group(0)),
                        ((sa.start(), sa.end()),), ((rb.start(), rb.end()),))
-    oa, ob = _OWNER_VERB.search(sp.a.text), _OWNER_VERB.search(sp.b.text)
+    oa, ob = _find(_OWNER_VERB, sp.a.text), _find(_OWNER_VERB, sp.b.text)
     if oa and ob:
         ta, tb = _teams(sp.a.text), _teams(sp.b.text)
         if ta and tb and not ta & tb:
+            if sp.alignment < prm["min_align"]:
+                return None
             return SlotHit("owner", "process", prm["strength"], (sorted(ta)[0], sorted(tb)[0]),
                            ((oa.start(), oa.end()),), ((ob.start(), ob.end()),))
     return None
@@ -256,14 +275,16 @@ _SOME = _cue(r"\bonly\b|\bpilot\b|\bselected\b|\bsome\b|\ba few\b|\blimited to\b
 def _scope(sp: SlotPair, prm: dict[str, float]) -> SlotHit | None:
     """Scope slot: everyone / every case on one side, only some / a pilot group / an exception on the
     other, for the same thing (``min_align``)."""
-    if sp.alignment < prm["min_align"]:
-        return None
-    aa, sa_ = _ALL.search(sp.a.text), _SOME.search(sp.a.text)
-    ab, sb_ = _ALL.search(sp.b.text), _SOME.search(sp.b.text)
+    aa, sa_ = _find(_ALL, sp.a.text), _find(_SOME, sp.a.text)
+    ab, sb_ = _find(_ALL, sp.b.text), _find(_SOME, sp.b.text)
     if aa and sb_ and not sa_:
+        if sp.alignment < prm["min_align"]:
+            return None
         return SlotHit("scope", "scope", prm["strength"], (aa.group(0), sb_.group(0)),
                        ((aa.start(), aa.end()),), ((sb_.start(), sb_.end()),))
     if ab and sa_ and not sb_:
+        if sp.alignment < prm["min_align"]:
+            return None
         return SlotHit("scope", "scope", prm["strength"], (sa_.group(0), ab.group(0)),
                        ((sa_.start(), sa_.end()),), ((ab.start(), ab.end()),))
     return None
@@ -278,10 +299,10 @@ _DEFINES = _cue(r"\b(?:is|are) defined as\b|\bmeans?\b|\bcounts? as\b|\bwe (?:ca
 def _definition(sp: SlotPair, prm: dict[str, float]) -> SlotHit | None:
     """Definition slot: both statements say what a term means (defined as / counts as / is a … who) and
     they are about the same term (``min_align``)."""
-    if sp.alignment < prm["min_align"]:
-        return None
-    da, db = _DEFINES.search(sp.a.text), _DEFINES.search(sp.b.text)
+    da, db = _find(_DEFINES, sp.a.text), _find(_DEFINES, sp.b.text)
     if not da or not db:
+        return None
+    if sp.alignment < prm["min_align"]:
         return None
     return SlotHit("definition", "terminology", prm["strength"], (sp.a.text[da.start():], sp.b.text[db.start():]),
                    ((da.start(), da.end()),), ((db.start(), db.end()),))
@@ -299,15 +320,17 @@ _ANY_NEGATION = _cue(r"\bnot\b|n't\b|\bnever\b|\bno\b|\bnone\b|\bnobody\b|\bnoth
 def _polarity(sp: SlotPair, prm: dict[str, float]) -> SlotHit | None:
     """Polarity slot: one side forbids or denies what the other requires or permits (same action,
     ``min_align`` of the words restated)."""
-    if sp.alignment < prm["min_align"]:
-        return None
-    fa, fb = _FORBID.search(sp.a.text), _FORBID.search(sp.b.text)
+    fa, fb = _find(_FORBID, sp.a.text), _find(_FORBID, sp.b.text)
     if bool(fa) == bool(fb):
         return None
     f = fa or fb
     assert f is not None
     if fa:
+        if sp.alignment < prm["min_align"]:
+            return None
         return SlotHit("polarity", "negation", prm["strength"], (f.group(0), sp.b.text), ((f.start(), f.end()),), ())
+    if sp.alignment < prm["min_align"]:
+        return None
     return SlotHit("polarity", "negation", prm["strength"], (sp.a.text, f.group(0)), (), ((f.start(), f.end()),))
 
 
@@ -351,8 +374,10 @@ def _same_figures(sp: SlotPair, prm: dict[str, float]) -> SlotHit | None:
     """Every figure one side gives has an equal figure of the same dimension on the other side, after unit
     conversion ("5 working days" / "five business days", "8 years" / "96 months", "every 15 minutes" /
     "four times an hour"), and ``min_align`` of the words are restated: one requirement in two wordings."""
-    if sp.alignment < prm["min_align"] or _asymmetric(sp, _FORBID) or _asymmetric(sp, _SOME):
-        return None  # same figures, but one side forbids or restricts what the other states
+    if not sp.a.quantities or not sp.b.quantities or _asymmetric(sp, _FORBID) or _asymmetric(sp, _SOME):
+        return None  # no figures, or one side forbids or restricts what the other states
+    if sp.alignment < prm["min_align"]:
+        return None
     # counts are left out: "two alarms" in both says nothing about the rest of the sentence
     qa = [q for q in sp.a.quantities if q.dim != "year" and not q.dim.startswith("count:")]
     qb = [q for q in sp.b.quantities if q.dim != "year" and not q.dim.startswith("count:")]
@@ -373,7 +398,7 @@ _LIST = _cue(r"\w[\w-]*(?: [\w-]+){0,3}, (?:[\w-]+ ){0,3}[\w-]+,? (?:and|or) |\b
 
 
 def _asymmetric(sp: SlotPair, cue: re.Pattern[str]) -> bool:
-    return bool(cue.search(sp.a.text)) != bool(cue.search(sp.b.text))
+    return bool(_find(cue, sp.a.text)) != bool(_find(cue, sp.b.text))
 
 
 def _list_part(sp: SlotPair, prm: dict[str, float]) -> SlotHit | None:
@@ -439,7 +464,7 @@ def fallback_kind(sp: SlotPair) -> str:
     """The kind of a conflict the model found when no slot rule fired: the first slot whose cue words differ
     between the two sides, without the alignment the rules ask for (the model already judged the pair to be
     about one thing). "other" when nothing differs."""
-    if _DEFINES.search(sp.a.text) and _DEFINES.search(sp.b.text):
+    if _find(_DEFINES, sp.a.text) and _find(_DEFINES, sp.b.text):
         return "terminology"
     if _asymmetric(sp, _PRIORITY_LOW):
         return "priority"
