@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.deliverables",
     "apps.approvals",
     "apps.notifications",
+    "apps.workspace",
 ]
 
 MIDDLEWARE = [
