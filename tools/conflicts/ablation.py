@@ -3,7 +3,8 @@
     python -m tools.conflicts.ablation --perspectives /work/shared/data/conflicts/perspectives.jsonl \
         --dev /work/shared/data/conflicts/dev.jsonl --held-out DOMAIN,DOMAIN,... [--dev-sample 2000]
 
-Reported per configuration (``-`` = everything on, else the step switched off): macro-F1 on the held-out
+Reported per configuration (``(none)`` = everything on, else the step switched off; ``slot:<name>`` names
+a slot rule, ``a+b`` switches several off together): macro-F1 on the held-out
 domains of perspectives.jsonl (English), the same on the other domains, kind accuracy of found conflicts on
 held-out, and on dev.jsonl gech-train MCC, tfcdn-cdn macro-F1 (a fixed-seed sample of ``--dev-sample``
 pairs each, for speed) and the closed-world scan conflict F1 of tfcdn-uav. A step pays when switching it
@@ -71,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         for g in ("gech-train", "tfcdn-cdn"):
             if g in dev and len(dev[g]) > args.dev_sample:
                 dev[g] = rng.sample(dev[g], args.dev_sample)
-    names = args.steps.split(",") if args.steps else [s.name for s in WORD_STEPS + SLOT_STEPS]
-    slot_names = {s.name for s in SLOT_STEPS}
+    # slot steps are written "slot:<name>" (a word step and a slot rule may share a name: priority, scope)
+    names = args.steps.split(",") if args.steps else [s.name for s in WORD_STEPS] + [
+        f"slot:{s.name}" for s in SLOT_STEPS] + ["slot:fallback_kind"]
     base = measure(p_held, p_tune, dev)
     cols = list(base)
     out = sys.stdout
@@ -82,10 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     out.write("| (none) | " + " | ".join(f"{base[c]:.3f}" for c in cols) + " |\n")
     out.flush()
     for name in names:
-        if name in slot_names:
-            classifier.DISABLED_SLOT_RULES = frozenset({name})
-        else:
-            classifier.DISABLED_RULES = frozenset({name})
+        word = {n for n in name.split("+") if not n.startswith("slot:")}
+        slot = {n[5:] for n in name.split("+") if n.startswith("slot:")}
+        classifier.DISABLED_SLOT_RULES = frozenset(slot)
+        classifier.DISABLED_RULES = frozenset(word)
         try:
             res = measure(p_held, p_tune, dev)
         finally:

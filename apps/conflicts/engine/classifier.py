@@ -1361,8 +1361,9 @@ def residual_features(a: str, b: str, *, choice_sets: Sequence[ChoiceSet] = DEFA
     return feats
 
 
-# a model conflict this confident needs no named contradiction signal (5-fold CV on dev.jsonl: tfcdn-cdn 0.710,
-# gech-train MCC 0.528 at 0.75 against 0.704 / 0.518 at 0.8, measured mid-round; without the lift 0.693 / 0.500)
+# a model conflict this confident needs no named contradiction signal (5-fold CV on the labelled dev pairs:
+# 0.710 macro-F1 / 0.528 MCC at 0.75 against 0.704 / 0.518 at 0.8, measured mid-round; without the lift
+# 0.693 / 0.500; see docs/detection.md)
 CONFIDENT_CONFLICT = 0.75
 # ... and a little less confident suffices when each side says something the other does not restate (a
 # substitution in several places: "booked by the customer" / "assigned by the dispatcher"); one side that

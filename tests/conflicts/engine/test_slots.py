@@ -58,3 +58,19 @@ def test_same_figures_in_other_words_are_a_merge_candidate():
     v = classify("Patient records are retained for at least 8 years after the last encounter.",
                  "Each patient's file must be kept for a minimum of 96 months from their most recent visit.")
     assert (v.label, v.kind) == ("duplicate", "duplicate")
+
+
+def test_runtime_engine_holds_no_tools_and_no_data_set_names():
+    # training, evaluation and benchmarks live in tools/conflicts; the engine ships inference only, and no
+    # string names a labelled data set or a machine path
+    from pathlib import Path
+
+    engine = Path(__file__).resolve().parents[3] / "apps" / "conflicts" / "engine"
+    for f in engine.glob("*.py"):
+        text = f.read_text()
+        assert "import tools" not in text and "from tools" not in text, f.name
+        for needle in ("TheAviary", "nightime", "/work/shared", "dev.jsonl", "perspectives.jsonl"):
+            assert needle not in text, (f.name, needle)
+    assert not (engine / "cli.py").exists() and not (engine / "calibrate.py").exists()
+    weights = (engine / "model_weights.json").read_text()
+    assert "/work/" not in weights and "trained_on" not in weights
