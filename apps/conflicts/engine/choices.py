@@ -107,7 +107,9 @@ class ChoiceMatcher:
         for cs in choice_sets:
             for i, syns in enumerate(cs.options):
                 for syn in syns:
-                    self.lookup.setdefault(syn.lower(), (cs.name, i))
+                    # a later set wins: an engagement's own sets come after the built-in catalogue, and the
+                    # PMO's name for a category ("CDN vendor") is the one its people should read
+                    self.lookup[syn.lower()] = (cs.name, i)
         alts = "|".join(re.escape(s) for s in sorted(self.lookup, key=len, reverse=True))
         self.pattern = re.compile(rf"(?<![\w.#-])(?:{alts})(?![\w#-]|\.\w)", re.IGNORECASE) if alts else None
         self._cache: dict[str, tuple[ChoiceMention, ...]] = {}
