@@ -1136,13 +1136,18 @@ def classify(
     step or owner, definition, scope, polarity — between statements that name their subject differently.
     A rule-named conflict of the first stage stands; otherwise a slot clash decides and names the kind.
     """
+    ta, meta_a = _as_parts(a)
+    tb, meta_b = _as_parts(b)
+    from .ko.dispatch import classify_if_korean  # Korean and mixed Korean–English pairs (see ko/)
+
+    ko = classify_if_korean(ta, tb, meta_a, meta_b, choice_sets)
+    if ko is not None:
+        return ko  # the Korean path reads its own slots; the English slot stage below would misread Hangul
     v = _classify_words(a, b, choice_sets=choice_sets, context_similarity=context_similarity)
     if v.label == "conflict" and v.rule != "model":
         return v
     if v.rule in _SLOT_FINAL:
         return v
-    ta, meta_a = _as_parts(a)
-    tb, meta_b = _as_parts(b)
     an, bn = analyse(ta), analyse(tb)
     hits = slots.slot_hits(slots.slot_pair(an, bn, _choice_sets_key(choice_sets)), disabled=DISABLED_SLOT_RULES)
     if v.label != "conflict":
@@ -1208,11 +1213,6 @@ def _classify_words(
     """
     ta, meta_a = _as_parts(a)
     tb, meta_b = _as_parts(b)
-    from .ko.dispatch import classify_if_korean  # Korean and mixed Korean–English pairs (see ko/)
-
-    ko = classify_if_korean(ta, tb, meta_a, meta_b, choice_sets)
-    if ko is not None:
-        return ko
     an, bn = analyse(ta), analyse(tb)
     cs = _choice_sets_key(choice_sets)
     if not _worth_a_look(an, bn, cs, meta_a, meta_b):
