@@ -20,6 +20,16 @@ from apps.inputs.services import input_create
 from .factories import PASSWORD, OrganizationFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def client_org(db):
     return OrganizationFactory(name="Northwind Retail", kind="client")

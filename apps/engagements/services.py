@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from apps.accounts.models import WORKSTREAM_ROLES, Membership, Organization, Role, User
+from apps.accounts.tokens import api_tokens_revoke_if_unattached
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
 
@@ -144,3 +145,4 @@ def member_remove(*, actor: User, membership: Membership) -> None:
     audit_log(actor=actor, action="accounts.membership.removed", target=membership,
               engagement=membership.engagement, changes={"user": membership.user.email, "role": membership.role})
     membership.delete()
+    api_tokens_revoke_if_unattached(user=membership.user, actor=actor)
