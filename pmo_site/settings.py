@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.deliverables",
     "apps.approvals",
     "apps.notifications",
+    "apps.outbox",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Concord <concord@localhost>")
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder mails are written to.
+if env_str("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 # Absolute links in notification e-mails, e.g. https://concord.example.com (empty: relative paths).
 CONCORD_BASE_URL = env_str("CONCORD_BASE_URL", "").rstrip("/")
 
@@ -275,7 +279,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Full conflict scan of every active engagement at 02:30 UTC; dropped if still queued 6 h later.
     "conflicts-nightly-scan": {"task": "conflicts.nightly_scan", "schedule": crontab(hour=2, minute=30),
                                "options": {"expires": 60 * 60 * 6}},
+    # Publishes outbox rows the request could not (broker down at the time); expires so a backlog of
+    # ticks during an outage collapses into one.
+    "outbox-relay": {"task": "outbox.relay", "schedule": env_int("OUTBOX_RELAY_SECONDS", 30),
+                     "options": {"expires": 60}},
 }
+# Fail fast when the broker is unreachable (the outbox keeps the task): one immediate reconnect attempt, so
+# a request waits about 1 s on a dead Redis instead of kombu's default ~7 s of retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "max_retries": 1, "interval_start": 0,
+                                   "interval_step": 0.5, "interval_max": 1}
 
 # --- conflict detection ---------------------------------------------------------------------
 # Also compare an input with its own workstream's inputs (default: only other workstreams).

@@ -9,11 +9,10 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import tokens
-from .throttling import axes_username, lockout_response
+from .throttling import TokenEndpointThrottle, axes_username, lockout_response
 
 _TOKEN_OUT = inline_serializer("IssuedToken", {
     "token": serializers.CharField(help_text="Send as `Authorization: Token <token>`; shown only this once."),
@@ -43,7 +42,7 @@ class ObtainTokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [TokenEndpointThrottle]
     throttle_scope = "auth-token"
 
     @extend_schema(request=AuthTokenSerializer, responses={200: _TOKEN_OUT, 400: dict, 429: dict})

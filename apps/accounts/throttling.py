@@ -6,6 +6,7 @@ account and an address are read from a request and what a refused client is told
 """
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
@@ -14,6 +15,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
+from rest_framework.throttling import ScopedRateThrottle
+
+logger = logging.getLogger(__name__)
+CACHE_ERRORS = (RedisError, OSError)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -71,14 +77,33 @@ def _reset_ip_key(group: str, request: HttpRequest) -> str:
 
 
 def password_reset_refusal(request: HttpRequest) -> int | None:
-    """Count one password-reset request per address and per e-mail; seconds to wait when over the limit."""
+    """Count one password-reset request per address and per e-mail; seconds to wait when over the limit.
+
+    The counts live in the cache (Redis). Redis down must not make the page a 500: the limit then fails
+    open (logged), as the mail itself waits in the outbox anyway."""
     waits = []
     for group, key in (("password-reset:ip", _reset_ip_key), ("password-reset:email", _reset_email_key)):
-        usage = get_usage(request, group=group, key=key, rate=settings.PASSWORD_RESET_RATE, method="POST",
-                          increment=True)
+        try:
+            usage = get_usage(request, group=group, key=key, rate=settings.PASSWORD_RESET_RATE, method="POST",
+                              increment=True)
+        except CACHE_ERRORS as exc:
+            logger.warning("password-reset rate limit skipped, cache unavailable: %s", exc)
+            return None
         if usage and usage["should_limit"]:
             waits.append(max(1, usage["time_left"]))
     return max(waits) if waits else None
+
+
+class TokenEndpointThrottle(ScopedRateThrottle):
+    """DRF's per-address rate on the token endpoint, failing open (logged) when the cache is unreachable:
+    the per-account and per-address lockout (django-axes, in the database) still holds then."""
+
+    def allow_request(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS as exc:
+            logger.warning("token endpoint rate limit skipped, cache unavailable: %s", exc)
+            return True
 
 
 class RequestAwareAxesBackend(AxesStandaloneBackend):

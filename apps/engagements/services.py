@@ -8,6 +8,7 @@ from apps.accounts.models import WORKSTREAM_ROLES, Membership, Organization, Rol
 from apps.accounts.tokens import api_tokens_revoke_if_unattached
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
+from apps.outbox.services import outbox_enqueue
 
 from .models import DEFAULT_WORKSTREAMS, Engagement, Objective, Workstream
 
@@ -132,8 +133,8 @@ def member_invite(
     if created:
         from apps.accounts.tasks import send_invitation_email
 
-        send_invitation_email.delay_on_commit(user.pk, engagement.name, actor.get_full_name(),
-                                              membership.get_role_display())
+        outbox_enqueue(send_invitation_email, user.pk, engagement.name, actor.get_full_name(),
+                       membership.get_role_display())
     return membership
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError
+from apps.outbox.services import outbox_enqueue
 
 from .models import EmailPreference, Notification, NotificationKind
 
@@ -81,7 +82,7 @@ def notify(
         from .tasks import send_notification_email
 
         for pk in to_mail:
-            send_notification_email.delay_on_commit(pk)
+            outbox_enqueue(send_notification_email, pk)
     return created
 
 

@@ -94,7 +94,7 @@ def test_the_lock_ends_after_the_cool_off(client, staff):
 
 
 def test_the_api_token_endpoint_is_also_rate_limited_per_address(client, staff, settings, monkeypatch):
-    from rest_framework.throttling import ScopedRateThrottle
+    from apps.accounts.throttling import TokenEndpointThrottle as ScopedRateThrottle
 
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth-token"] == "30/min"
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth-token": "3/min"})

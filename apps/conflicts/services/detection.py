@@ -42,6 +42,7 @@ from apps.core.hashing import canonical_json, sha256_text
 from apps.engagements.models import Engagement, Workstream
 from apps.engagements.services import require_pmo
 from apps.inputs.models import Input, InputRevision
+from apps.outbox.services import outbox_enqueue
 
 from ..models import DetectionRun, Finding, RevisionStatement
 from . import corpus, forked
@@ -616,7 +617,7 @@ def detection_runs_to_recover() -> list[int]:
 def _enqueue(run: DetectionRun) -> None:
     from ..tasks import execute_run
 
-    execute_run.delay_on_commit(run.pk)
+    outbox_enqueue(execute_run, run.pk)
 
 
 def _active_scan(*, engagement: Engagement) -> DetectionRun | None:
