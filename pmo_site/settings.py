@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.deliverables",
     "apps.approvals",
     "apps.notifications",
+    "apps.workspace",
     "apps.outbox",
 ]
 

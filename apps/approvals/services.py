@@ -17,12 +17,13 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts import policies
 from apps.accounts.models import Membership, Role, User
+from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.core.hashing import sha256_bytes
 from apps.deliverables.models import DeliverableVersion
-from apps.engagements.services import require_pmo
 from apps.notifications.models import NotificationKind
 from apps.notifications.services import notify
 
@@ -419,7 +420,7 @@ def section_comment_add(*, actor: User, version: DeliverableVersion, section_hea
     version = DeliverableVersion.objects.select_related("deliverable").get(pk=version.pk)
     engagement_id = version.deliverable.engagement_id
     membership = Membership.objects.filter(user=actor, engagement_id=engagement_id).first()
-    if membership is None or membership.role == Role.OBSERVER:
+    if not policies.may_comment(membership):
         raise PermissionDeniedError("Observers can read but not comment.")
     headings = [s.get("heading", "") for s in (version.sections or [])]
     section_heading = (section_heading or "").strip()

@@ -12,12 +12,12 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.policies import require_pmo
 from apps.alignment.models import Decision
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, StaleRevisionError
 from apps.core.hashing import sha256_bytes, sha256_text
 from apps.engagements.models import Engagement, Objective
-from apps.engagements.services import require_pmo
 from apps.inputs.models import InputRevision
 
 from .models import Deliverable, DeliverableVersion, Section, TraceLink
@@ -338,12 +338,10 @@ def _mark(links: list[TraceLink], *, reason: str, actor: User | None, engagement
 
 
 def tracelinks_mark_suspect_for_revision(*, revision: InputRevision) -> int:
-    """An input got a new revision: links to its older revisions, and decisions resting on them, turn suspect.
+    """An input got a new revision: links to its older revisions turn suspect.
 
     Called from the inputs' revision hook inside the reviser's transaction, so it is audited with it.
     """
-    from apps.alignment.services import decisions_mark_suspect_for_revision
-
     revision = InputRevision.objects.select_related("input", "author").get(pk=revision.pk)
     stale = list(
         TraceLink.objects.select_for_update(of=("self",))
@@ -355,7 +353,6 @@ def tracelinks_mark_suspect_for_revision(*, revision: InputRevision) -> int:
         marked += _mark([link], actor=revision.author, engagement_id=revision.input.engagement_id,
                         reason=f"{revision.input.reference} has a new revision r{revision.number}; this section "
                                f"was written against r{link.input_revision.number}")
-    decisions_mark_suspect_for_revision(revision=revision, actor=revision.author)
     return marked
 
 

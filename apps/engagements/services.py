@@ -5,19 +5,13 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from apps.accounts.models import WORKSTREAM_ROLES, Membership, Organization, Role, User
+from apps.accounts.policies import require_pmo
 from apps.accounts.tokens import api_tokens_revoke_if_unattached
 from apps.audit.services import audit_log
-from apps.core.errors import ApplicationError, PermissionDeniedError
-from apps.outbox.services import outbox_enqueue
+from apps.core.errors import ApplicationError
+from apps.core.jobs import enqueue_on_commit
 
 from .models import DEFAULT_WORKSTREAMS, Engagement, Objective, Workstream
-
-
-def require_pmo(*, actor: User, engagement: Engagement) -> Membership:
-    membership = Membership.objects.filter(user=actor, engagement=engagement).first()
-    if membership is None or membership.role != Role.PMO:
-        raise PermissionDeniedError("Only the PMO of this engagement can do that.")
-    return membership
 
 
 @transaction.atomic
@@ -133,8 +127,8 @@ def member_invite(
     if created:
         from apps.accounts.tasks import send_invitation_email
 
-        outbox_enqueue(send_invitation_email, user.pk, engagement.name, actor.get_full_name(),
-                       membership.get_role_display())
+        enqueue_on_commit(send_invitation_email.name, user.pk, engagement.name, actor.get_full_name(),
+                          membership.get_role_display())
     return membership
 
 

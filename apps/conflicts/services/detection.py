@@ -33,16 +33,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Role, User
+from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
 from apps.conflicts.engine import Statement, StatementIndex, Verdict, classify, wordnet
 from apps.conflicts.engine import detect as engine_detect
 from apps.conflicts.engine.classifier import load_model
 from apps.core.errors import ApplicationError
 from apps.core.hashing import canonical_json, sha256_text
+from apps.core.jobs import enqueue_on_commit
 from apps.engagements.models import Engagement, Workstream
-from apps.engagements.services import require_pmo
 from apps.inputs.models import Input, InputRevision
-from apps.outbox.services import outbox_enqueue
 
 from ..models import DetectionRun, Finding, RevisionStatement
 from . import corpus, forked
@@ -51,7 +51,7 @@ from .finding_inserts import chunks, insert_new
 logger = logging.getLogger(__name__)
 
 ACTIVE_RUN = (DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING)
-SUPERSEDABLE = (Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED)
+SUPERSEDABLE = Finding.AWAITING_STATUSES
 CONFLICT_KINDS = {"numeric", "exclusive_choice", "negation", "scope", "terminology", "priority", "other"}
 DUPLICATE_KINDS = {"duplicate", "overlap"}
 META_KINDS = (Finding.Kind.PRIORITY, Finding.Kind.TERMINOLOGY)  # the kinds that read input priority / kind
@@ -615,9 +615,7 @@ def detection_runs_to_recover() -> list[int]:
 
 
 def _enqueue(run: DetectionRun) -> None:
-    from ..tasks import execute_run
-
-    outbox_enqueue(execute_run, run.pk)
+    enqueue_on_commit("conflicts.execute_run", run.pk)
 
 
 def _active_scan(*, engagement: Engagement) -> DetectionRun | None:
