@@ -307,6 +307,9 @@ CONFLICTS_RUN_STALE_SECONDS = env_int("CONFLICTS_RUN_STALE_SECONDS", 900)
 # Engagement indexes kept warm per worker process for incremental checks.
 CONFLICTS_INDEX_CACHE_SIZE = env_int("CONFLICTS_INDEX_CACHE_SIZE", 4)
 
+# Audit chain HMAC keys, "id:secret,…" (first signs, all verify); unset: derived from SECRET_KEY (apps.audit.keys).
+AUDIT_HMAC_KEYS = env_str("AUDIT_HMAC_KEYS", "") or ""
+
 SIGNING_LOCKOUT_ATTEMPTS = env_int("SIGNING_LOCKOUT_ATTEMPTS", 5)
 SIGNING_LOCKOUT_SECONDS = env_int("SIGNING_LOCKOUT_SECONDS", 900)
 

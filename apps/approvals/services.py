@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,7 +20,8 @@ from django.utils import timezone
 from apps.accounts import policies
 from apps.accounts.models import Membership, Role, User
 from apps.accounts.policies import require_pmo
-from apps.audit.services import audit_log
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_log, event_is_authentic
 from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.core.hashing import sha256_bytes
 from apps.deliverables.models import DeliverableVersion
@@ -461,3 +462,67 @@ def change_item_address(
               changes={"addressed_in": [old, version.pk if version else None], "note": locked.addressed_note[:500]})
     item.refresh_from_db()
     return item
+
+
+# --- integrity of published versions and signatures ------------------------------------------
+
+@dataclass
+class IntegrityReport:
+    versions: int = 0
+    signatures: int = 0
+    problems: list[str] = field(default_factory=list)
+    ok_lines: list[str] = field(default_factory=list)
+
+
+def _audit_record(*, target_type: str, target_id: int, action: str) -> AuditEvent | None:
+    return (AuditEvent.objects.filter(target_type=target_type, target_id=str(target_id), action=action)
+            .order_by("id").first())
+
+
+def _check_against_audit(report: IntegrityReport, label: str, event: AuditEvent | None, expected: str) -> bool:
+    if event is None:
+        report.problems.append(f"{label}: no audit event records it (the log was cut, or the row was forged)")
+        return False
+    if not event_is_authentic(event):
+        report.problems.append(f"{label}: its audit event #{event.pk} was altered (HMAC does not hold)")
+        return False
+    recorded = (event.changes or {}).get("content_sha256")
+    if recorded != expected:
+        report.problems.append(f"{label}: the audit log recorded {recorded}, the database now says {expected}")
+        return False
+    return True
+
+
+def integrity_check_versions() -> IntegrityReport:
+    """Every published version, signed or not, and every signature (see the signatures_verify command)."""
+    report = IntegrityReport()
+    versions = DeliverableVersion.objects.select_related("deliverable").order_by("id").only(
+        "id", "number", "content_sha256", "deliverable__title")
+    for version in versions.iterator(chunk_size=200):
+        report.versions += 1
+        actual, recorded = stored_bytes_sha256(version.pk)
+        label = f"{version.deliverable.title} v{version.number} (version #{version.pk})"
+        good = True
+        if actual != recorded:
+            report.problems.append(f"{label}: stored bytes hash to {actual}, published as {recorded}")
+            good = False
+        good &= _check_against_audit(report, label, _audit_record(
+            target_type="deliverables.DeliverableVersion", target_id=version.pk,
+            action="deliverables.version.published"), recorded)
+        if good:
+            report.ok_lines.append(f"{label}: {actual[:16]}…")
+        for signature in Signature.objects.filter(version_id=version.pk).order_by("id"):
+            report.signatures += 1
+            slabel = (f"signature #{signature.pk} by {signature.signer_name} ({signature.get_meaning_display()}) "
+                      f"on {label}")
+            sgood = True
+            if signature.content_sha256 != actual:
+                report.problems.append(
+                    f"{slabel}: signed {signature.content_sha256}, stored bytes now hash to {actual}")
+                sgood = False
+            sgood &= _check_against_audit(report, slabel, _audit_record(
+                target_type="approvals.Signature", target_id=signature.pk, action="approvals.signature.created"),
+                signature.content_sha256)
+            if sgood:
+                report.ok_lines.append(slabel)
+    return report
