@@ -216,9 +216,16 @@ def _items(text: str) -> tuple[str, ...]:
     return tuple(heads)
 
 
-def _word_in(word: str, text: str) -> bool:
-    """A marker that starts an eojeol ("일부 고객"), not the inside of another word ("출시일부터")."""
-    return re.search(r"(?<![가-힣])" + re.escape(word), text) is not None
+def _markers(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Markers that start an eojeol ("일부 고객"), not the inside of another word ("출시일부터")."""
+    return re.compile(r"(?<![가-힣])(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")")
+
+
+_UNIVERSAL_RE, _RESTRICTIVE_RE = _markers(_UNIVERSAL), _markers(_RESTRICTIVE)
+
+
+def _found(rx: re.Pattern[str], text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.group(1) for m in rx.finditer(text)))
 
 
 @lru_cache(maxsize=200_000)
@@ -239,9 +246,9 @@ def analyse_ko(text: str) -> KoAnalysis:
         quantities=extract(text),
         neg_count=_negations(text, ms),
         modality=_modality(text),
-        universal=tuple(w for w in _UNIVERSAL if _word_in(w, text)) + (
+        universal=_found(_UNIVERSAL_RE, text) + (
             ("전",) if any(m.form == "전" and m.tag == "MM" for m in ms) else ()),
-        restrictive=tuple(w for w in _RESTRICTIVE if _word_in(w, text)),
+        restrictive=_found(_RESTRICTIVE_RE, text),
         only_nouns=_only_nouns(ms),
         definition=_definition(text, ms),
         priority="must" if pmust and not pwont else ("wont" if pwont and not pmust else ""),

@@ -20,6 +20,17 @@ from .explain import explain
 from .lang import detect_language
 from .options import negated_options
 
+_LAST: list = [None, None]  # the choice sets last seen and their matcher
+
+
+def _matcher(choice_sets: Sequence[ChoiceSet]):
+    """The matcher for these choice sets. The same object comes with every pair of a check or scan, so it is
+    recognised by identity first: hashing a tuple of choice sets for each pair cost more than classifying it."""
+    if _LAST[0] is not choice_sets:
+        _LAST[0], _LAST[1] = choice_sets, matcher_for(tuple(choice_sets))
+    return _LAST[1]
+
+
 UNSUPPORTED = Verdict("neutral", "", 0.0, "unsupported_language", "")
 
 
@@ -34,7 +45,7 @@ def classify_if_korean(ta: str, tb: str, meta_a: Mapping[str, str], meta_b: Mapp
         return UNSUPPORTED  # a language detection cannot read is never guessed at; the input page says so
     if la != "ko" and lb != "ko":
         return None
-    matcher = matcher_for(tuple(choice_sets))
+    matcher = _matcher(choice_sets)
     if la == lb == "ko":
         return classify_ko(analyse_ko(ta), analyse_ko(tb), matcher.mentions(ta), matcher.mentions(tb),
                            meta_a, meta_b)
@@ -101,7 +112,7 @@ def index_terms(text: str, choice_sets: Sequence[ChoiceSet]) -> tuple[str, ...] 
         return None
     an = analyse_ko(text)
     terms = set(an.content) | set(english_concepts(an.content))
-    for set_name, _canon, _s, _e in matcher_for(tuple(choice_sets)).mentions(text):
+    for set_name, _canon, _s, _e in _matcher(choice_sets).mentions(text):
         terms.add(f"choice:{set_name}")
     for q in an.quantities:
         if q.role:
