@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "apps.deliverables",
     "apps.approvals",
     "apps.notifications",
+    "apps.interchange",
+    "apps.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +227,18 @@ CONFLICTS_SCAN_PARALLEL_MIN = env_int("CONCORD_SCAN_PARALLEL_MIN", 1000)
 CONFLICTS_RUN_STALE_SECONDS = env_int("CONFLICTS_RUN_STALE_SECONDS", 900)
 # Engagement indexes kept warm per worker process for incremental checks.
 CONFLICTS_INDEX_CACHE_SIZE = env_int("CONFLICTS_INDEX_CACHE_SIZE", 4)
+
+# --- import / export / webhooks ---------------------------------------------------------------
+# Largest requirement file accepted for import (bytes); 10,000 CSV/XLSX rows are well under 10 MB.
+CONCORD_IMPORT_MAX_BYTES = env_int("CONCORD_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Webhook URLs may point at private, loopback, link-local or reserved addresses only when this is on
+# (SSRF guard: checked when a hook is saved and again, on the resolved address, at every delivery).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+WEBHOOKS_TIMEOUT_SECONDS = env_float("WEBHOOKS_TIMEOUT_SECONDS", 10.0)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 30)
+# Key that encrypts webhook signing secrets at rest (Fernet). Empty: derived from SECRET_KEY.
+WEBHOOKS_SECRET_KEY = env_str("WEBHOOKS_SECRET_KEY") or ""
 
 SIGNING_LOCKOUT_ATTEMPTS = env_int("SIGNING_LOCKOUT_ATTEMPTS", 5)
 SIGNING_LOCKOUT_SECONDS = env_int("SIGNING_LOCKOUT_SECONDS", 900)
