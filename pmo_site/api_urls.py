@@ -15,6 +15,7 @@ from apps.engagements.api import (
     WorkstreamViewSet,
 )
 from apps.inputs.api import InputRequestViewSet, InputViewSet
+from apps.interchange import api_routes as interchange_routes
 from apps.notifications import api_routes as notifications_routes
 
 router = DefaultRouter()
@@ -25,7 +26,8 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("inputs", InputViewSet, basename="input")
 router.register("input-requests", InputRequestViewSet, basename="input-request")
-for app_routes in (conflicts_routes, alignment_routes, deliverables_routes, approvals_routes, notifications_routes):
+for app_routes in (conflicts_routes, alignment_routes, deliverables_routes, approvals_routes, notifications_routes,
+                   interchange_routes):
     app_routes.register(router)
 
 urlpatterns = [

@@ -92,7 +92,17 @@ def world(db, engagement, workstreams, personas, objective, make_input):
         actor=pmo, engagement=engagement, topic=f"{MARKER} request", due_date=timezone.localdate() + timedelta(days=7),
         workstreams=[workstreams["it"], workstreams["data"]])
     objects.update(_other_apps_objects(engagement, workstreams, pmo, personas["customer"], a, b, objective))
+    objects.update(_interchange_objects(engagement, workstreams, it_lead))
     return objects
+
+
+def _interchange_objects(engagement, workstreams, it_lead) -> dict:
+    from apps.interchange.services import importjob_create
+
+    content = f"Key,Title,Text\nK-1,{MARKER} row,Logs are kept.\n".encode()
+    job = importjob_create(actor=it_lead, engagement=engagement, workstream=workstreams["it"],
+                           file_name="victim.csv", content=content)
+    return {"import_job": job}
 
 
 def _other_apps_objects(engagement, workstreams, pmo, customer, a, b, objective) -> dict:
@@ -151,7 +161,7 @@ OBJECT_KWARGS = {
     "trace_link_id": "trace_link", "version_id": "version", "submission_id": "submission",
     "signature_id": "signature", "change_item_id": "change_item", "comment_id": "comment",
     "notification_id": "notification", "request_id": "input_request", "objective_id": "objective",
-    "workstream_id": "workstream",
+    "workstream_id": "workstream", "job_id": "import_job",
 }
 # Where one app uses a kwarg name another app uses for a different object.
 ROUTE_KWARGS = {"approvals:address_item": {"item_id": "change_item"}}
@@ -166,12 +176,14 @@ API_BASENAMES = {
     "decision": "decision", "deliverable": "deliverable", "section": "section", "trace-link": "trace_link",
     "version": "version", "version-approval": "version", "signature": "signature",
     "submission": "submission", "change-request-item": "change_item", "section-comment": "comment",
-    "notification": "notification", "engagement-trace": "engagement",
+    "notification": "notification", "engagement-trace": "engagement", "import": "import_job",
+    "version-reqif": "version",
 }
 # Routes about the signed-in user's own settings (not an engagement's data): anyone may change their own.
 SELF_SERVICE_PREFIXES = ("notifications/", "api/v1/notifications/")
 # Objects that belong to one user rather than to the engagement: other members get 404 too.
-PER_USER = {"notification"}
+# Import jobs (their files may hold a workstream's drafts) are seen by the PMO and that workstream's writers.
+PER_USER = {"notification", "import_job"}
 
 
 def _basename(route: Route) -> str:

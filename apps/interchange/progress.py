@@ -6,6 +6,7 @@ invisible until the end. It goes to Redis instead (the broker Concord already ru
 """
 from __future__ import annotations
 
+import contextlib
 from functools import cache
 from typing import Any
 
@@ -33,10 +34,8 @@ def progress_set(job_id: int, *, processed: int, total: int) -> None:
     if client is None:
         _LOCAL[job_id] = (processed, total)
         return
-    try:
+    with contextlib.suppress(Exception):  # progress is a courtesy; never fail an import over it
         client.set(_key(job_id), f"{processed}/{total}", ex=TTL_SECONDS)
-    except Exception:  # noqa: BLE001, S110 - progress is a courtesy; never fail an import over it
-        pass
 
 
 def progress_get(job_id: int) -> tuple[int, int] | None:

@@ -1,8 +1,9 @@
 """ReqIF (OMG Requirements Interchange Format) through the `reqif` library: one record per SPEC-OBJECT.
 
-Which attribute holds what is read from the attribute definitions' LONG-NAMEs, using the names the
-ReqIF Implementation Guide recommends (ReqIF.ForeignID, ReqIF.Name / ReqIF.ChapterName, ReqIF.Text),
-with the SPEC-OBJECT's IDENTIFIER (globally unique by the standard) as the fallback identifier.
+A record is identified by its SPEC-OBJECT IDENTIFIER, which the standard makes globally unique and
+stable across exports (ReqIF.ForeignID, a tool's own number such as a DOORS absolute number, is not
+unique across modules). Title and text are read from the attribute definitions' LONG-NAMEs, using
+the names the ReqIF Implementation Guide recommends (ReqIF.Name / ReqIF.ChapterName, ReqIF.Text).
 
 `reqif` keeps attribute values exactly as they are written in the XML (entities included, so a file
 round-trips byte for byte), so STRING values are unescaped here; XHTML values are turned into text.
@@ -15,7 +16,6 @@ from typing import Any
 
 from . import Issue, ReadError, Record
 
-ID_NAMES = ("reqif.foreignid", "id", "identifier", "key")
 TITLE_NAMES = ("reqif.name", "reqif.chaptername", "title", "name", "heading", "summary")
 BODY_NAMES = ("reqif.text", "text", "description", "body")
 TITLE_MAX = 200
@@ -103,10 +103,9 @@ def read_reqif(data: bytes, *, file: str) -> tuple[list[Record], list[Issue]]:
     issues: list[Issue] = []
     for n, obj in enumerate(objects, start=1):
         values = {names.get(a.definition_ref, a.definition_ref): _value(a) for a in obj.attributes}
-        found_id = _pick(values, ID_NAMES)
         title = _pick(values, TITLE_NAMES)
         body = _pick(values, BODY_NAMES)
-        external_id = found_id[1] if found_id else obj.identifier
+        external_id = obj.identifier
         if body is None:
             issues.append(Issue(file, f"SPEC-OBJECT {obj.identifier} has no ReqIF.Text (or Text/Description) value.",
                                 row=n, column="ReqIF.Text"))
@@ -114,7 +113,7 @@ def read_reqif(data: bytes, *, file: str) -> tuple[list[Record], list[Issue]]:
         title_text = title[1] if title else html.unescape(obj.long_name or "") or body[1].split("\n", 1)[0]
         records.append(Record(
             external_id=external_id, title=title_text[:TITLE_MAX], body=body[1], row=n,
-            column_of={"external_id": found_id[0] if found_id else "IDENTIFIER",
+            column_of={"external_id": "IDENTIFIER",
                        "title": title[0] if title else "LONG-NAME", "body": body[0]},
         ))
     return records, issues

@@ -98,7 +98,7 @@ def read_csv(data: bytes, *, file: str) -> Table:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     try:
-        rows = [row for row in reader]
+        rows = list(reader)
     except csv.Error as exc:
         raise ReadError([Issue(file, f"Malformed CSV: {exc}.", row=reader.line_num)]) from exc
     if not rows:

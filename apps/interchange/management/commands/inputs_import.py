@@ -51,8 +51,8 @@ class Command(BaseCommand):
             if not sep or fld not in FIELDS:
                 raise CommandError(f"--map {item!r}: write FIELD=COLUMN with FIELD one of {', '.join(FIELDS)}")
             mapping[fld] = column
-        kwargs = dict(actor=actor, engagement=engagement, workstream=workstream, content=path.read_bytes(),
-                      file_name=path.name, source_system=opts["source"], mapping=mapping or None)
+        kwargs = {"actor": actor, "engagement": engagement, "workstream": workstream, "content": path.read_bytes(),
+                      "file_name": path.name, "source_system": opts["source"], "mapping": mapping or None}
         started = time.perf_counter()
         try:
             if opts["dry_run"]:
