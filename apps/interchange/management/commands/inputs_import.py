@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--map {item!r}: write FIELD=COLUMN with FIELD one of {', '.join(FIELDS)}")
             mapping[fld] = column
         kwargs = {"actor": actor, "engagement": engagement, "workstream": workstream, "content": path.read_bytes(),
-                      "file_name": path.name, "source_system": opts["source"], "mapping": mapping or None}
+                  "file_name": path.name, "source_system": opts["source"], "mapping": mapping or None}
         started = time.perf_counter()
         try:
             if opts["dry_run"]:
