@@ -19,11 +19,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Organization, User
-from apps.conflicts.engine.cli import synthetic_inputs
 from apps.core.hashing import sha256_text
 from apps.engagements.models import Engagement, Workstream
 from apps.engagements.services import engagement_create
 from apps.inputs.models import Input, InputRevision
+from tools.conflicts.cli import synthetic_inputs
 
 from .models import DetectionRun, RevisionStatement
 from .services import corpus, detection

@@ -86,6 +86,8 @@ class Finding(TimeStampedModel):
         SCOPE = "scope", "Scope / quantifier"
         TERMINOLOGY = "terminology", "Terminology"
         PRIORITY = "priority", "Priority"
+        # an approval step one side requires and the other skips, or one thing owned by two teams
+        PROCESS = "process", "Process / ownership"
         OTHER = "other", "Other"
         DUPLICATE = "duplicate", "Duplicate"
         OVERLAP = "overlap", "Overlap"

@@ -19,8 +19,7 @@ from .lexicon import (
 )
 from .quantities import NEGATED_BOUND_RE, Quantity, extract_quantities
 
-# "TheAviary", "theHummingbird": a missing space after "the" before a name is split off first
-TOKEN_RE = re.compile(r"[Tt]he(?=[A-Z][a-z])|[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?(?:[-/][A-Za-z0-9]+)*|"
+TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?(?:[-/][A-Za-z0-9]+)*|"
                       r"\d+(?:[.,]\d+)*%?|[$€£%]")
 ARTICLES = frozenset({"a", "an", "the"})
 _OUT_OF_SCOPE_RE = re.compile("|".join(OUT_OF_SCOPE_PATTERNS), re.IGNORECASE)

@@ -5,11 +5,12 @@ Order of reasoning:
    (competing definitions, priorities, exclusive choices, numbers, negation, scope, opposites);
 2. near-identical meaning -> duplicate;
 3. otherwise a small logistic model over interpretable pair features (weights in
-   ``model_weights.json``, reproduced by ``python -m apps.conflicts.engine.calibrate``).
+   ``model_weights.json``, reproduced by ``python -m tools.conflicts.calibrate``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -118,6 +119,21 @@ def set_model(model: dict | None) -> None:
     global _MODEL_OVERRIDE
     _MODEL_OVERRIDE = model
     load_model.cache_clear()
+
+
+# what the digest covers: everything inference reads (not the manifest itself)
+_MODEL_KEYS = ("type", "features", "classes", "base", "trees", "weights", "thresholds")
+
+
+def model_digest(model: dict) -> str:
+    """SHA-256 of the parts of a model that inference reads, canonical JSON; the manifest records it."""
+    body = {k: model[k] for k in _MODEL_KEYS if k in model}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def model_manifest() -> dict:
+    """The shipped model's manifest: digest, feature names, training-data ids (file hashes), parameters."""
+    return dict(load_model().get("manifest", {}))
 
 
 @lru_cache(maxsize=1)

@@ -154,7 +154,7 @@ modify edit change update alter amend: modify;
 produce generate create: create;
 personnel staff employees employee: staff;
 day daytime day-time daylight: day;
-night nighttime nightime night-time: night;
+night nighttime night-time: night;
 permit let enables: support
 """
 

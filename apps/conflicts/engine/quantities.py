@@ -400,7 +400,7 @@ def extract_quantities(text: str, tokens_lower: list[str] | None = None) -> list
             qual_m = before_q[-1]
         qualifier = qual_m.group(1).lower() if qual_m else ""
         if qualifier.startswith(("day", "night")):
-            qualifier = "day" if qualifier.startswith("day") else "night"  # daylight, night-time, "nightime"
+            qualifier = "day" if qualifier.startswith("day") else "night"  # daylight, night-time
         start = m.start() if cmp or not m.group("cmp") else m.start("cur" if cur else "num")
         if version_of:
             start = version_of.start(1)  # quote "Android 12 or later", not "12 or later"

@@ -1,7 +1,7 @@
 import io
 import json
 
-from apps.conflicts.engine import cli
+from tools.conflicts import cli
 
 
 def test_classify_lines():

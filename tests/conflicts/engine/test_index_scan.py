@@ -1,7 +1,7 @@
 import random
 
 from apps.conflicts.engine import Statement, StatementIndex, check, classify, scan
-from apps.conflicts.engine.cli import synthetic_inputs
+from tools.conflicts.cli import synthetic_inputs
 
 
 def st(key, text, **meta):

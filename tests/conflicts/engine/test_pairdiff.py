@@ -6,6 +6,7 @@ from apps.conflicts.engine import boost
 from apps.conflicts.engine.analysis import analyse
 from apps.conflicts.engine.classifier import ALL_FEATURES, FEATURES, load_model, make_pair, model_probs, pair_features
 from apps.conflicts.engine.pairdiff import DIFF_FEATURES, diff_features
+from tools.conflicts import boost_fit
 
 
 def feats(a, b):
@@ -54,8 +55,8 @@ def test_every_feature_is_bounded():
 def test_boosted_trees_fit_and_predict_deterministically():
     xs = [[i / 10, (i % 3) / 2] for i in range(30)]
     ys = [0 if x[0] < 1.0 else (1 if x[0] < 2.0 else 2) for x in xs]
-    m1 = boost.fit(xs, ys, [1.0] * 30, 3, rounds=30, depth=2, min_hess=0.1, max_bins=64)
-    m2 = boost.fit(xs, ys, [1.0] * 30, 3, rounds=30, depth=2, min_hess=0.1, max_bins=64)
+    m1 = boost_fit.fit(xs, ys, [1.0] * 30, 3, rounds=30, depth=2, min_hess=0.1, max_bins=64)
+    m2 = boost_fit.fit(xs, ys, [1.0] * 30, 3, rounds=30, depth=2, min_hess=0.1, max_bins=64)
     assert m1 == m2
     for x, y in zip(xs, ys, strict=True):
         logits = boost.predict_logits(m1, x)
@@ -73,9 +74,9 @@ def _two_sources():
 def test_a_source_scored_only_among_its_own_labels_says_nothing_about_the_others():
     xs, ys = _two_sources()
     kw = {"rounds": 30, "depth": 2, "min_hess": 0.1, "max_bins": 64}
-    full = boost.fit(xs, ys, [1.0] * 40, 3, **kw)
-    own = boost.fit(xs, ys, [1.0] * 40, 3, allowed=[(0, 1, 2)] * 20 + [(0, 2)] * 20, **kw)
-    partial = boost.fit(xs, ys, [1.0] * 40, 3, targets=[(y,) for y in ys[:20]] + [
+    full = boost_fit.fit(xs, ys, [1.0] * 40, 3, **kw)
+    own = boost_fit.fit(xs, ys, [1.0] * 40, 3, allowed=[(0, 1, 2)] * 20 + [(0, 2)] * 20, **kw)
+    partial = boost_fit.fit(xs, ys, [1.0] * 40, 3, targets=[(y,) for y in ys[:20]] + [
         (0, 1) if y == 0 else (y,) for y in ys[20:]], **kw)
 
     def p1(model):
@@ -127,3 +128,18 @@ def test_privative_wording_and_misspelt_comparator():
     assert classify("The feed shall be free of motion artifacts.",
                     "The feed shall have no motion artifacts.").rule != "negation"
     assert analyse("The job shall finish in less then 3 hours.").quantities[0].direction == "upper"
+
+
+def test_shipped_model_has_a_manifest_matching_its_content():
+    # the runtime model carries no data-set names or machine paths, only a manifest whose digest
+    # covers exactly what inference reads, so a hand-edited or stale weights file is detectable
+    from apps.conflicts.engine.classifier import model_digest, model_manifest
+
+    model = load_model()
+    manifest = model_manifest()
+    assert manifest["digest"] == model_digest(model)
+    assert manifest["features"] == model["features"]
+    assert all(len(d["sha256"]) == 64 for d in manifest["training_data"])
+    assert "trained_on" not in model and "command" not in model
+    tampered = dict(model, thresholds={"conflict": 0.1})
+    assert model_digest(tampered) != manifest["digest"]

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.conflicts.engine import cli
+from tools.conflicts import cli
 
 
 @contextmanager

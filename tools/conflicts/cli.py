@@ -1,9 +1,9 @@
 """File-level entry points (the Django command ``conflicts`` wraps these).
 
-    python -m apps.conflicts.engine.cli classify < pairs.jsonl
-    python -m apps.conflicts.engine.cli scan < statements.jsonl
-    python -m apps.conflicts.engine.cli eval /work/shared/data/conflicts/dev.jsonl
-    python -m apps.conflicts.engine.cli bench 10000
+    python -m tools.conflicts.cli classify < pairs.jsonl
+    python -m tools.conflicts.cli scan < statements.jsonl
+    python -m tools.conflicts.cli eval /work/shared/data/conflicts/dev.jsonl
+    python -m tools.conflicts.cli bench 10000
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TextIO
 
-from .analysis import analyse
-from .choices import _MATCHERS
-from .classifier import classify
-from .detect import check, scan
-from .index import StatementIndex
-from .statements import Statement
+from apps.conflicts.engine.analysis import analyse
+from apps.conflicts.engine.choices import _MATCHERS
+from apps.conflicts.engine.classifier import classify
+from apps.conflicts.engine.detect import check, scan
+from apps.conflicts.engine.index import StatementIndex
+from apps.conflicts.engine.statements import Statement
 
 LABELS = ("conflict", "duplicate", "neutral")
 CLOSED_WORLD_GROUPS = ("tfcdn-uav", "tfcdn-opencoss")
@@ -138,9 +138,13 @@ def evaluate(in_lines: Iterable[str], out: TextIO) -> dict[str, dict[str, float]
     rows = list(_rows(in_lines))
     by_group: dict[str, list[dict]] = defaultdict(list)
     preds: dict[int, str] = {}
+    kinds: dict[int, str] = {}
     for i, r in enumerate(rows):
-        by_group[group_of(r["id"])].append(r)
-        preds[i] = classify(r["a"], r["b"]).label
+        # a file with a "domain" field (perspectives.jsonl) is reported per domain, else per id prefix
+        by_group[r.get("domain") or group_of(r["id"])].append(r)
+        v = classify(r["a"], r["b"])
+        preds[i] = v.label
+        kinds[i] = v.kind
     results: dict[str, dict[str, float]] = {}
     idx = {id(r): i for i, r in enumerate(rows)}
     for g in sorted(by_group):
@@ -151,6 +155,14 @@ def evaluate(in_lines: Iterable[str], out: TextIO) -> dict[str, dict[str, float]
         if g in CLOSED_WORLD_GROUPS:
             results[g].update(scan_view(grs, out, g))
     results["overall"] = report("overall", [r["label"] for r in rows], [preds[i] for i in range(len(rows))], out)
+    # kind named correctly among the conflicts found (only for files that label kinds of conflicts)
+    found = [i for i, r in enumerate(rows) if r["label"] == "conflict" and preds[i] == "conflict" and r.get("kind")]
+    if found:
+        right = sum(1 for i in found if kinds[i] == rows[i]["kind"])
+        confusion = Counter((rows[i]["kind"], kinds[i]) for i in found if kinds[i] != rows[i]["kind"])
+        out.write(f"  conflict kind named correctly: {right}/{len(found)} = {right / len(found):.3f}"
+                  f"  (wrong: {dict(confusion.most_common(8))})\n")
+        results["overall"]["kind_accuracy"] = right / len(found)
     return results
 
 
@@ -284,7 +296,7 @@ def bench(n_inputs: int, out: TextIO, *, runs: int = 9, full_scan: bool = True) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m apps.conflicts.engine.cli")
+    ap = argparse.ArgumentParser(prog="python -m tools.conflicts.cli")
     sub = ap.add_subparsers(dest="cmd", required=True)
     for name in ("classify", "scan", "eval"):
         sp = sub.add_parser(name)

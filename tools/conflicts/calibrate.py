@@ -1,7 +1,7 @@
 """Fit the small residual model (pure Python, deterministic).
 
-    python -m apps.conflicts.engine.calibrate /work/shared/data/conflicts/dev.jsonl          # train + write
-    python -m apps.conflicts.engine.calibrate /work/shared/data/conflicts/dev.jsonl --cv 5   # cross-validate only
+    python -m tools.conflicts.calibrate /work/shared/data/conflicts/dev.jsonl          # train + write
+    python -m tools.conflicts.calibrate /work/shared/data/conflicts/dev.jsonl --cv 5   # cross-validate only
 
 Only pairs that no explicit rule decides reach the model, so it is trained on exactly those.
 Each source group (id prefix) gets the same total weight so no single data set sets the prior.
@@ -19,6 +19,7 @@ seen in training and test of the same fold.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import random
@@ -26,8 +27,18 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from . import boost
-from .classifier import _WEIGHTS_PATH, ALL_FEATURES, FEATURES, classify, load_model, residual_features, set_model
+from apps.conflicts.engine.classifier import (
+    _WEIGHTS_PATH,
+    ALL_FEATURES,
+    FEATURES,
+    classify,
+    load_model,
+    model_digest,
+    residual_features,
+    set_model,
+)
+
+from . import boost_fit as boost
 
 CLASSES = ("conflict", "duplicate", "neutral")
 SEED = 20240601
@@ -136,13 +147,24 @@ def train(rows: list[dict], kind: str, balance: float = 0.0, label_sets: str = D
         model["params"] = dict(TREE_PARAMS, balance=balance, label_sets=label_sets)
     else:
         model["weights"] = [[round(v, 4) for v in row] for row in fit(xs, ys, ws)]
-    model.update({
-        "thresholds": {"conflict": 0.5, "duplicate": 0.45},
-        "trained_on": {g: dict(c) for g, c in sorted(stats.items())},
-        "command": "python -m apps.conflicts.engine.calibrate /work/shared/data/conflicts/dev.jsonl",
-        "seed": SEED,
-    })
+    model["thresholds"] = {"conflict": 0.5, "duplicate": 0.45}
+    # the runtime keeps no data-set names or machine paths: training data is identified by the
+    # SHA-256 of the files it came from (see ``manifest``), the per-group counts are printed instead
+    model["_stats"] = {g: dict(c) for g, c in sorted(stats.items())}
     return model
+
+
+def manifest(model: dict, data_files: list[str], n_pairs: int) -> dict:
+    """Digest of what inference reads, feature names, ids (SHA-256) of the training files, parameters."""
+    return {
+        "digest": model_digest(model),
+        "features": list(model["features"]),
+        "training_data": [{"sha256": hashlib.sha256(Path(f).read_bytes()).hexdigest(), "residual_pairs": n_pairs}
+                          for f in data_files],
+        "params": dict(model.get("params", {})),
+        "seed": SEED,
+        "trainer": "tools.conflicts.calibrate",
+    }
 
 
 def _folds(rows: list[dict], k: int) -> list[tuple[int | None, frozenset[str]]]:
@@ -234,10 +256,12 @@ def main(argv: list[str] | None = None) -> int:
     # train from a clean slate so the old model does not leak into residual selection
     set_model(None)
     model = train(rows, args.model, args.balance, args.label_sets)
+    stats = model.pop("_stats")
+    n_pairs = sum(sum(c.values()) for c in stats.values())
+    model["manifest"] = manifest(model, [args.data], n_pairs)
     Path(args.out).write_text(json.dumps(model, separators=(",", ":")) + "\n")
     load_model.cache_clear()
-    print(f"trained {args.model} on {sum(sum(c.values()) for c in model['trained_on'].values())} residual pairs "
-          f"{model['trained_on']}; wrote {args.out}", file=sys.stderr)
+    print(f"trained {args.model} on {n_pairs} residual pairs {stats}; wrote {args.out}", file=sys.stderr)
     return 0
 
 

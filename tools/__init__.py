@@ -1,0 +1,1 @@
+"""Developer tools (not part of the runtime product): training, evaluation and benchmarks."""
