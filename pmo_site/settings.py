@@ -207,6 +207,8 @@ CELERY_TIMEZONE = "UTC"
 from celery.schedules import crontab  # noqa: E402 - only the beat schedule needs it
 
 CELERY_BEAT_SCHEDULE: dict = {
+    # Webhook deliveries whose retry task was lost (worker crash, broker restart) are queued again.
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 300.0, "options": {"expires": 240}},
     # Full conflict scan of every active engagement at 02:30 UTC; dropped if still queued 6 h later.
     "conflicts-nightly-scan": {"task": "conflicts.nightly_scan", "schedule": crontab(hour=2, minute=30),
                                "options": {"expires": 60 * 60 * 6}},

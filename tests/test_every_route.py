@@ -102,7 +102,11 @@ def _interchange_objects(engagement, workstreams, it_lead) -> dict:
     content = f"Key,Title,Text\nK-1,{MARKER} row,Logs are kept.\n".encode()
     job = importjob_create(actor=it_lead, engagement=engagement, workstream=workstreams["it"],
                            file_name="victim.csv", content=content)
-    return {"import_job": job}
+    from apps.webhooks.models import Webhook
+
+    hook = Webhook.objects.create(engagement=engagement, url="https://hooks.example.com/x", events=["ping"],
+                                  secret_encrypted="-", secret_hint=f"{MARKER}"[:16], created_by=it_lead)
+    return {"import_job": job, "webhook": hook}
 
 
 def _other_apps_objects(engagement, workstreams, pmo, customer, a, b, objective) -> dict:
@@ -161,7 +165,7 @@ OBJECT_KWARGS = {
     "trace_link_id": "trace_link", "version_id": "version", "submission_id": "submission",
     "signature_id": "signature", "change_item_id": "change_item", "comment_id": "comment",
     "notification_id": "notification", "request_id": "input_request", "objective_id": "objective",
-    "workstream_id": "workstream", "job_id": "import_job",
+    "workstream_id": "workstream", "job_id": "import_job", "webhook_id": "webhook",
 }
 # Where one app uses a kwarg name another app uses for a different object.
 ROUTE_KWARGS = {"approvals:address_item": {"item_id": "change_item"}}
@@ -177,13 +181,14 @@ API_BASENAMES = {
     "version": "version", "version-approval": "version", "signature": "signature",
     "submission": "submission", "change-request-item": "change_item", "section-comment": "comment",
     "notification": "notification", "engagement-trace": "engagement", "import": "import_job",
-    "version-reqif": "version",
+    "version-reqif": "version", "webhook": "webhook",
 }
 # Routes about the signed-in user's own settings (not an engagement's data): anyone may change their own.
 SELF_SERVICE_PREFIXES = ("notifications/", "api/v1/notifications/")
 # Objects that belong to one user rather than to the engagement: other members get 404 too.
 # Import jobs (their files may hold a workstream's drafts) are seen by the PMO and that workstream's writers.
-PER_USER = {"notification", "import_job"}
+# Webhooks are the PMO's configuration.
+PER_USER = {"notification", "import_job", "webhook"}
 
 
 def _basename(route: Route) -> str:

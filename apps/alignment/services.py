@@ -563,6 +563,9 @@ def decision_record(
                        "source_revisions": sorted(f"{r.input.reference} r{r.number}" for r in sources)})
     if locked.finding_id:
         _finding_resolve(finding=locked.finding, actor=actor, decision=decision)
+    from apps.webhooks import services as webhooks  # deliveries written here, sent after commit
+
+    webhooks.decision_recorded(decision)
     return decision
 
 

@@ -358,6 +358,9 @@ def _signature_record(*, actor: User, version: DeliverableVersion, meaning: str,
         audit_log(actor=actor, action="approvals.submission.decided", target=submission, engagement=engagement_id,
                   changes={"status": ["pending", new_status], "version": version.pk, "number": version.number})
         _notify_decision(submission=submission, version=version, signature=signature, status=new_status)
+    from apps.webhooks import services as webhooks  # deliveries written here, sent after commit
+
+    webhooks.version_signed(signature)
     return signature
 
 

@@ -444,4 +444,7 @@ def version_publish(*, deliverable: Deliverable, actor: User) -> DeliverableVers
     audit_log(actor=actor, action="deliverables.version.published", target=version, engagement=locked.engagement_id,
               changes={"number": version.number, "content_sha256": sha, "sections": len(sections),
                        "suspect_links": len(suspects)})
+    from apps.webhooks import services as webhooks  # deliveries written here, sent after commit
+
+    webhooks.version_published(version)
     return version

@@ -275,7 +275,15 @@ def _commit_batch(*, run_id: int, expected_done: int, new_done: int, detections:
                            "statements_done": new_done})
         if notify_each:
             _notify_each(result.new_findings(), engagement_id=run.engagement_id)
+        _webhooks_finding_opened(result.new_findings(), engagement_id=run.engagement_id)
     return True
+
+
+def _webhooks_finding_opened(findings: Sequence[Finding], *, engagement_id: int) -> None:
+    # Like notifications: an optional side effect, written in this batch's transaction (delivered after commit).
+    from apps.webhooks import services as webhooks
+
+    webhooks.finding_opened(findings, engagement_id=engagement_id)
 
 
 def _mark_finished(run: DetectionRun) -> None:
