@@ -58,7 +58,7 @@ class Command(BaseCommand):
             if opts["dry_run"]:
                 report = services.import_preview(**kwargs)
             else:
-                report = services.import_records(**kwargs, submit=not opts["draft"])
+                report = services.import_records(**kwargs, submit=not opts["draft"], on_progress=self._progress)
         except services.ImportFailed as exc:
             for issue in exc.issues:
                 self.stderr.write(str(issue))
@@ -81,6 +81,10 @@ class Command(BaseCommand):
             self.stderr.write(issue["text"])
         if report["issues"]:
             raise CommandError(f"{len(report['issues'])} error(s): an import would write nothing.")
+
+    def _progress(self, done: int, total: int) -> None:
+        if total >= 1000 and (done % 1000 == 0 or done == total):
+            self.stderr.write(f"… {done:,} / {total:,} records written (committed together at the end)")
 
     def _actor(self, engagement: Engagement, email: str | None) -> User:
         if email:
