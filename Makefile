@@ -30,10 +30,12 @@ run: install  ## start Concord with demo data on the embedded defaults (SQLite, 
 
 test: install-test  ## run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports  # the app layers declared in pyproject.toml [tool.importlinter]
 	$(PY) -m pytest
 
-lint: install-test
+lint: install-test  ## ruff, and the import contracts between apps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 worker: install
 	$(VENV)/bin/celery -A pmo_site worker --loglevel=info

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.interchange",
     "apps.webhooks",
+    "apps.workspace",
 ]
 
 MIDDLEWARE = [

@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from apps.engagements import views as engagement_views
 from apps.inputs import views as input_views
+from apps.workspace import views as workspace_views
 
 urlpatterns = [
-    path("", engagement_views.home, name="home"),
+    path("", workspace_views.home, name="home"),
     path("accounts/", include("apps.accounts.urls")),
-    path("e/", include("apps.engagements.urls")),
+    path("e/", include("apps.workspace.urls")),
     path("e/", include("apps.inputs.urls")),
     path("e/", include("apps.conflicts.urls")),
     path("e/", include("apps.alignment.urls")),

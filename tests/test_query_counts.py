@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.engagements.scale import populate
+from apps.workspace.scale import populate
 
 from .test_every_route import world  # noqa: F401 - the fixture with one of every object
 

@@ -107,16 +107,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} in {self.engagement}"
-
-    @property
-    def is_pmo(self) -> bool:
-        return self.role == Role.PMO
-
-    @property
-    def writes_inputs(self) -> bool:
-        return self.role in (Role.PMO, Role.LEAD, Role.CONTRIBUTOR)
-
-    def may_write_in(self, workstream_id: int) -> bool:
-        if self.role == Role.PMO:
-            return True
-        return self.role in WORKSTREAM_ROLES and self.workstream_id == workstream_id

@@ -14,7 +14,6 @@ from apps.engagements.selectors import engagement_list
 from apps.inputs.models import Input
 
 from .models import AgendaItem, AlignmentSession, Decision, Position
-from .services import AGENDA_FINDING_STATUSES
 
 
 def session_list(*, user: User, engagement_id: int | None = None) -> QuerySet[AlignmentSession]:
@@ -92,7 +91,7 @@ def decision_get(*, user: User, decision_id: int, engagement_id: int | None = No
 
 def agenda_candidate_findings(*, engagement: Engagement, session: AlignmentSession | None = None,
                               limit: int = 200) -> list[Finding]:
-    qs = Finding.objects.filter(engagement=engagement, status__in=AGENDA_FINDING_STATUSES)
+    qs = Finding.objects.filter(engagement=engagement, status__in=Finding.AWAITING_STATUSES)
     if session is not None:
         qs = qs.exclude(agenda_items__session=session)
     return list(qs.select_related("workstream_a", "workstream_b", "input_a", "input_b").order_by(
@@ -109,7 +108,7 @@ def agenda_candidate_inputs(*, engagement: Engagement, session: AlignmentSession
 def open_conflict_pairs(*, engagement: Engagement, session: AlignmentSession | None = None) -> list[dict[str, Any]]:
     """Workstream pairs with open conflicts still off this agenda, for the one-click shortcut."""
     qs = Finding.objects.filter(engagement=engagement, label=Finding.Label.CONFLICT,
-                                status__in=AGENDA_FINDING_STATUSES).exclude(workstream_a_id=None)
+                                status__in=Finding.AWAITING_STATUSES).exclude(workstream_a_id=None)
     if session is not None:
         qs = qs.exclude(agenda_items__session=session)
     counts: Counter[tuple[int, int]] = Counter()

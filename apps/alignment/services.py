@@ -14,15 +14,19 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from apps.accounts import policies
 from apps.accounts.models import WORKSTREAM_ROLES, Membership, User
+from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
 from apps.conflicts.models import Finding
+from apps.conflicts.services import finding_mark_in_alignment, finding_release_from_alignment, finding_resolve
 from apps.core.errors import ApplicationError, PermissionDeniedError, StaleRevisionError
 from apps.core.hashing import sha256_text
 from apps.engagements.models import Engagement, Workstream
-from apps.engagements.services import require_pmo
 from apps.inputs.models import Input, InputRevision
+from apps.notifications.services import notify
 
+from . import hooks
 from .models import AgendaItem, AlignmentSession, Decision, DecisionRevision, Position
 
 TITLE_MAX = 200
@@ -30,7 +34,6 @@ MINUTES_MAX = 50000
 REASON_MAX = 5000
 TEXT_MAX = 20000
 # Findings the PMO may still put on an agenda: not yet in alignment, resolved, dismissed or superseded.
-AGENDA_FINDING_STATUSES = ("open", "acknowledged")
 # The fields each decision outcome uses besides the rationale; _clean_decision keeps these and blanks the rest.
 # Forms read it to show only the chosen outcome's fields.
 DECISION_OUTCOME_FIELDS: dict[str, tuple[str, ...]] = {
@@ -43,33 +46,6 @@ DECISION_OUTCOME_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-
-def _notify(**kwargs: Any) -> None:
-    """Hand a notification to the notifications app (written by another team; absent → nothing to send)."""
-    try:
-        from apps.notifications.services import notify
-    except ImportError:  # pragma: no cover - only while the notifications app is being built
-        return
-    notify(**kwargs)
-
-
-def _finding_mark_in_alignment(*, finding: Finding, actor: User) -> None:
-    from apps.conflicts.services import finding_mark_in_alignment
-
-    finding_mark_in_alignment(finding=finding, actor=actor)
-
-
-def _finding_release_from_alignment(*, finding: Finding, actor: User) -> None:
-    from apps.conflicts.services import finding_release_from_alignment
-
-    finding_release_from_alignment(finding=finding, actor=actor)
-
-
-def _finding_resolve(*, finding: Finding, actor: User, decision: Decision) -> None:
-    from apps.conflicts.services import finding_resolve
-
-    finding_resolve(finding=finding, actor=actor, decision=decision)
-
 
 def _lock_session(session: AlignmentSession) -> AlignmentSession:
     return AlignmentSession.objects.select_for_update().get(pk=session.pk)
@@ -104,7 +80,7 @@ def _invite(*, session: AlignmentSession, users: Sequence[User], actor: User) ->
     recipients = [u for u in users if u.pk != actor.pk]
     if not recipients:
         return
-    _notify(
+    notify(
         recipients=recipients, kind="session_invite", title=f"You are invited to “{session.title}”",
         body=f"Alignment session on {session.scheduled_at:%d %b %Y %H:%M} UTC.",
         url=f"/e/{session.engagement_id}/sessions/{session.pk}/", engagement=session.engagement,
@@ -225,7 +201,7 @@ def session_conclude(*, actor: User, session: AlignmentSession) -> AlignmentSess
     undecided = items.filter(finding__isnull=False, decision__isnull=True).values_list("finding_id", flat=True)
     for finding in Finding.objects.select_for_update().filter(pk__in=list(undecided)).order_by("pk"):
         if not _on_a_live_agenda(finding):
-            _finding_release_from_alignment(finding=finding, actor=actor)
+            finding_release_from_alignment(finding=finding, actor=actor)
     session.refresh_from_db()
     return session
 
@@ -279,7 +255,7 @@ def _request_positions(*, item: AgendaItem, workstream_ids: Iterable[int], actor
     ).select_related("user") if m.user_id != actor.pk]
     if not recipients:
         return
-    _notify(
+    notify(
         recipients=recipients, kind="position_requested", title=f"Your position is requested: {item.title[:120]}",
         body=f"On the agenda of “{item.session.title}”. Record agree, object or abstain with a reason.",
         url=f"/e/{item.session.engagement_id}/sessions/{item.session_id}/#item-{item.pk}",
@@ -311,7 +287,7 @@ def agenda_add_findings(*, actor: User, session: AlignmentSession, findings: Seq
             raise ApplicationError("That finding is not part of this engagement.", field="findings")
         if finding.pk in on_agenda:
             raise ApplicationError(f"{finding.reference} is already on this agenda.", field="findings")
-        if finding.status not in AGENDA_FINDING_STATUSES:
+        if not finding.is_awaiting:
             raise ApplicationError(f"{finding.reference} is {finding.get_status_display().lower()}; only open "
                                    "findings can be put on an agenda.", field="findings")
         item = AgendaItem.objects.create(session=locked, order=order, finding=finding, title=_finding_title(finding))
@@ -319,7 +295,7 @@ def agenda_add_findings(*, actor: User, session: AlignmentSession, findings: Seq
         on_agenda.add(finding.pk)
         audit_log(actor=actor, action="alignment.agenda_item.added", target=item, engagement=locked.engagement_id,
                   changes={"session": locked.pk, "finding": finding.reference})
-        _finding_mark_in_alignment(finding=finding, actor=actor)
+        finding_mark_in_alignment(finding=finding, actor=actor)
         item.session = locked
         _request_positions(item=item, workstream_ids=[finding.workstream_a_id, finding.workstream_b_id], actor=actor)
         items.append(item)
@@ -371,7 +347,7 @@ def agenda_add_conflicts_between(
             | Q(workstream_a=workstream_b, workstream_b=workstream_a))
     findings = list(
         Finding.objects.filter(pair, engagement_id=session.engagement_id, label=Finding.Label.CONFLICT,
-                               status__in=AGENDA_FINDING_STATUSES)
+                               status__in=Finding.AWAITING_STATUSES)
         .exclude(agenda_items__session=session).order_by("id")
     )
     if not findings:
@@ -399,7 +375,7 @@ def agenda_item_remove(*, actor: User, item: AgendaItem) -> None:
     if finding is not None and not _on_a_live_agenda(finding):
         # Nobody will decide it now: without this it would stay "in alignment" and could never be put on
         # another agenda (only open and acknowledged findings can).
-        _finding_release_from_alignment(finding=finding, actor=actor)
+        finding_release_from_alignment(finding=finding, actor=actor)
 
 
 def _on_a_live_agenda(finding: Finding) -> bool:
@@ -415,7 +391,7 @@ def position_record(*, actor: User, item: AgendaItem, stance: str, reason: str) 
     """A lead or contributor states their own workstream's stance; changeable until the item is decided."""
     locked = AgendaItem.objects.select_for_update(of=("self",)).select_related("session").get(pk=item.pk)
     membership = Membership.objects.filter(user=actor, engagement_id=locked.session.engagement_id).first()
-    if membership is None or membership.role not in WORKSTREAM_ROLES or membership.workstream_id is None:
+    if not policies.speaks_for_workstream(membership):
         raise PermissionDeniedError("Only workstream leads and contributors record positions, each for their own "
                                     "workstream.")
     if locked.session.status == AlignmentSession.Status.CONCLUDED:
@@ -562,10 +538,8 @@ def decision_record(
               changes={**_describe(cleaned), "agenda_item": locked.pk, "version": 1,
                        "source_revisions": sorted(f"{r.input.reference} r{r.number}" for r in sources)})
     if locked.finding_id:
-        _finding_resolve(finding=locked.finding, actor=actor, decision=decision)
-    from apps.webhooks import services as webhooks  # deliveries written here, sent after commit
-
-    webhooks.decision_recorded(decision)
+        finding_resolve(finding=locked.finding, actor=actor, decision=decision)
+    hooks.decision_recorded(decision=decision)  # e.g. outgoing webhooks, written in this transaction
     return decision
 
 
@@ -623,9 +597,7 @@ def decision_revise(
     audit_log(actor=actor, action="alignment.decision.revised", target=locked, engagement=locked.engagement_id,
               changes={"version": [locked.version - 1, locked.version],
                        **{k: [old_desc[k], new_desc[k]] for k in new_desc if old_desc[k] != new_desc[k]}})
-    from apps.deliverables.services import tracelinks_mark_suspect_for_decision
-
-    tracelinks_mark_suspect_for_decision(decision=locked, actor=actor)
+    hooks.decision_revised(decision=locked, actor=actor)  # trace links that saw an older version → suspect
     decision.refresh_from_db()
     return decision
 

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.generic import TemplateView
 
-from apps.accounts.models import WORKSTREAM_ROLES
+from apps.accounts import policies
+from apps.accounts.mixins import EngagementMixin
 from apps.core.errors import ApplicationError, StaleRevisionError
-from apps.core.views import EngagementMixin, StaleEditMixin, add_service_error
+from apps.core.views import StaleEditMixin, add_service_error
 from apps.engagements.models import Workstream
 
 from . import selectors, services
@@ -83,7 +84,7 @@ class SessionObjectMixin(EngagementMixin):
                                              engagement_id=self.engagement.pk)
 
     def require_pmo(self) -> None:
-        if not self.membership.is_pmo:
+        if not policies.is_pmo(self.membership):
             raise PermissionDenied("Only the PMO can do that.")
 
     def back(self, anchor: str = "") -> HttpResponse:
@@ -123,11 +124,12 @@ class SessionPageMixin(SessionObjectMixin):
 
     @property
     def may_record_position(self) -> bool:
-        return self.membership.role in WORKSTREAM_ROLES and self.session.status != AlignmentSession.Status.CONCLUDED
+        return (policies.speaks_for_workstream(self.membership)
+                and self.session.status != AlignmentSession.Status.CONCLUDED)
 
     @property
     def may_decide(self) -> bool:
-        return self.membership.is_pmo and self.session.status == AlignmentSession.Status.IN_PROGRESS
+        return policies.is_pmo(self.membership) and self.session.status == AlignmentSession.Status.IN_PROGRESS
 
     def position_form(self, item: AgendaItem, data: Any = None) -> PositionForm | None:
         if not self.may_record_position or item.the_decision is not None:
@@ -146,6 +148,7 @@ class SessionPageMixin(SessionObjectMixin):
 
     def item_context(self, item: AgendaItem, **extra: Any) -> dict[str, Any]:
         context = {"item": item, "engagement": self.engagement, "membership": self.membership,
+                   "may": policies.flags(self.membership),
                    "session": self.session, "request": self.request}
         context.update(extra)
         return context
@@ -163,7 +166,7 @@ class SessionDetailView(SessionPageMixin, TemplateView):
             item.decision_form = overrides.get(("decision", item.pk)) or self.decision_form(item)
         context.update(items=items, participants=list(self.session.participants.order_by("full_name")),
                        open_follow_ups=follow_ups(items))
-        if self.membership.is_pmo and self.session.status != AlignmentSession.Status.CONCLUDED:
+        if policies.is_pmo(self.membership) and self.session.status != AlignmentSession.Status.CONCLUDED:
             context.update(
                 findings_form=kwargs.get("findings_form")
                 or AgendaFindingsForm(engagement=self.engagement, session=self.session),
@@ -336,7 +339,7 @@ class PositionView(AgendaItemMixin, TemplateView):
     template_name = "alignment/detail.html"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if self.membership.role not in WORKSTREAM_ROLES:
+        if not policies.speaks_for_workstream(self.membership):
             raise PermissionDenied("Only workstream leads and contributors record positions.")
         form = PositionForm(request.POST, item=self.item)
         if form.is_valid():
@@ -448,12 +451,12 @@ class DecisionDetailView(EngagementMixin, TemplateView):
             sources=list(d.source_revisions.select_related("input__current_revision", "input__workstream")),
             links=list(d.trace_links.select_related("section__deliverable")),
         )
-        if self.membership.is_pmo:
+        if policies.is_pmo(self.membership):
             context.setdefault("form", self._form())
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.membership.is_pmo:
+        if not policies.is_pmo(self.membership):
             raise PermissionDenied("Only the PMO can revise decisions.")
         url = reverse("alignment:decision", args=[self.engagement.pk, self.decision.pk])
         if request.POST.get("action") == "clear_suspect":

@@ -17,15 +17,17 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts import policies
 from apps.accounts.models import Membership, Role, User
+from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.core.hashing import sha256_bytes
 from apps.deliverables.models import DeliverableVersion
-from apps.engagements.services import require_pmo
 from apps.notifications.models import NotificationKind
 from apps.notifications.services import notify
 
+from . import hooks
 from .models import ApprovalSubmission, ChangeRequestItem, SectionComment, Signature, SigningLock
 
 COMMENT_MAX = 20000
@@ -358,9 +360,7 @@ def _signature_record(*, actor: User, version: DeliverableVersion, meaning: str,
         audit_log(actor=actor, action="approvals.submission.decided", target=submission, engagement=engagement_id,
                   changes={"status": ["pending", new_status], "version": version.pk, "number": version.number})
         _notify_decision(submission=submission, version=version, signature=signature, status=new_status)
-    from apps.webhooks import services as webhooks  # deliveries written here, sent after commit
-
-    webhooks.version_signed(signature)
+    hooks.signature_created(signature=signature)  # e.g. outgoing webhooks, written in this transaction
     return signature
 
 
@@ -415,7 +415,7 @@ def section_comment_add(*, actor: User, version: DeliverableVersion, section_hea
     version = DeliverableVersion.objects.select_related("deliverable").get(pk=version.pk)
     engagement_id = version.deliverable.engagement_id
     membership = Membership.objects.filter(user=actor, engagement_id=engagement_id).first()
-    if membership is None or membership.role == Role.OBSERVER:
+    if not policies.may_comment(membership):
         raise PermissionDeniedError("Observers can read but not comment.")
     headings = [s.get("heading", "") for s in (version.sections or [])]
     section_heading = (section_heading or "").strip()

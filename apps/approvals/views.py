@@ -11,9 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from apps.accounts.models import Membership, Role, User
+from apps.accounts import policies
+from apps.accounts.mixins import EngagementMixin
+from apps.accounts.models import Membership, User
 from apps.core.errors import ApplicationError
-from apps.core.views import EngagementMixin, add_service_error
+from apps.core.views import add_service_error
 from apps.deliverables import exports
 from apps.deliverables.models import Deliverable, DeliverableVersion
 
@@ -52,7 +54,7 @@ class ApprovalsOverviewView(EngagementMixin, TemplateView):
         page = Paginator(sigs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         items = list(selectors.change_item_list(engagement_id=eid, open_only=self.request.GET.get("items") != "all")
                      .order_by("-signature__version__number", "id")[:200])
-        later = _later_versions(items) if self.membership.is_pmo else {}
+        later = _later_versions(items) if policies.is_pmo(self.membership) else {}
         for item in items:
             item.later_versions = later.get(item.pk, [])
         deliverables = list(Deliverable.objects.filter(engagement=self.engagement).order_by("title"))
@@ -94,7 +96,7 @@ class VersionApprovalView(VersionMixin, TemplateView):
         named = list(submission.approvers.all()) if submission else []
         signed_ids = {s.signer_id for s in signatures}
         may_sign = (submission is not None and submission.status == ApprovalSubmission.Status.PENDING
-                    and self.membership.role == Role.APPROVER and any(u.pk == user.pk for u in named)
+                    and policies.is_approver(self.membership) and any(u.pk == user.pk for u in named)
                     and user.pk not in signed_ids)
         locked_until = services.signing_locked_until(user=user) if may_sign else None
         stored, published = services.stored_bytes_sha256(version.pk)
@@ -109,11 +111,11 @@ class VersionApprovalView(VersionMixin, TemplateView):
             trace=trace, trace_count=sum(1 for t in trace if t.kind), suspect_links=version.suspect_links or [],
             headings=headings, comments=dict(comments), comment_form=kwargs.get("comment_form")
             or CommentForm(headings=headings),
-            may_comment=self.membership.role != Role.OBSERVER,
+            may_comment=policies.may_comment(self.membership),
             may_sign=may_sign, locked_until=locked_until, sign_form=kwargs.get("sign_form") or SignForm(),
             status_line=selectors.approval_status_line(deliverable=version.deliverable),
             hash_ok=stored == published, stored_sha256=stored,
-            change_items=items, is_pmo=self.membership.is_pmo,
+            change_items=items,
             formats=[("md", "Markdown"), ("html", "HTML"), ("pdf", "PDF"), ("docx", "Word (DOCX)")],
         )
         return context
@@ -203,7 +205,7 @@ class CommentView(VersionApprovalView):
         return redirect("approvals:version", engagement_id=self.engagement.pk, version_id=self.version.pk)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if self.membership.role == Role.OBSERVER:
+        if not policies.may_comment(self.membership):
             raise PermissionDenied("Observers can read but not comment.")
         headings = [s.get("heading", "") for s in (self.version.sections or [])]
         form = CommentForm(request.POST, headings=headings)

@@ -100,6 +100,12 @@ class Finding(TimeStampedModel):
         DISMISSED = "dismissed", "Dismissed (false positive)"
         SUPERSEDED = "superseded", "Superseded by a newer revision"
 
+    # The two "open" sets, defined once. Awaiting: nobody has taken it up yet, so it may be acknowledged,
+    # put on an agenda, dismissed, or superseded by a new revision.
+    AWAITING_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED)
+    # Unresolved: awaiting, or on an alignment agenda; what lists and dashboards count as open.
+    UNRESOLVED_STATUSES = (*AWAITING_STATUSES, Status.IN_ALIGNMENT)
+
     engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="findings")
     fingerprint = models.CharField(max_length=64, unique=True)
     # The same two sides without the kind: one finding per statement pair, whichever rule fires on a
@@ -140,6 +146,10 @@ class Finding(TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"F-{self.pk}"
+
+    @property
+    def is_awaiting(self) -> bool:
+        return self.status in self.AWAITING_STATUSES
 
 
 class RevisionStatement(models.Model):

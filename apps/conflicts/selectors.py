@@ -14,7 +14,6 @@ from apps.inputs.models import Input
 
 from .models import ChoiceSet, DetectionRun, Finding
 
-ACTIVE_STATUSES = (Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED, Finding.Status.IN_ALIGNMENT)
 RUN_ACTIVE = (DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING)
 
 
@@ -53,7 +52,7 @@ def finding_filter(qs: QuerySet[Finding], filters: dict[str, Any]) -> QuerySet[F
     elif status:
         qs = qs.filter(status=status)
     else:
-        qs = qs.filter(status__in=ACTIVE_STATUSES)
+        qs = qs.filter(status__in=Finding.UNRESOLVED_STATUSES)
     if value := filters.get("workstream"):
         qs = qs.filter(_touches(value))
     ws_a, ws_b = filters.get("ws_a"), filters.get("ws_b")

@@ -10,9 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from apps.accounts import policies
+from apps.accounts.mixins import EngagementMixin
 from apps.accounts.models import Membership
 from apps.core.errors import ApplicationError
-from apps.core.views import EngagementMixin, add_service_error
+from apps.core.views import add_service_error
 from apps.engagements.models import Workstream
 from apps.inputs import selectors as input_selectors
 from apps.inputs.models import Input
@@ -70,7 +72,8 @@ class FindingObjectMixin(EngagementMixin):
 
     def action_context(self, **extra: Any) -> dict[str, Any]:
         return {"finding": self.finding, "engagement": self.engagement, "membership": self.membership,
-                "can_act": services.finding_may_act(membership=self.membership, finding=self.finding),
+                "may": policies.flags(self.membership),
+                "can_act": policies.may_act_on_finding(self.membership, self.finding),
                 "dismiss_form": extra.pop("dismiss_form", None) or DismissForm(), **extra}
 
 
@@ -102,7 +105,7 @@ class FindingActionView(FindingDetailView):
         return redirect("conflicts:finding", engagement_id=self.engagement.pk, finding_id=self.finding.pk)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not services.finding_may_act(membership=self.membership, finding=self.finding):
+        if not policies.may_act_on_finding(self.membership, self.finding):
             raise PermissionDenied("Only the PMO or the two workstreams involved can act on this finding.")
         form = DismissForm(request.POST) if self.action == "dismiss" else None
         error = ""
@@ -197,6 +200,7 @@ class RunProgressView(RunObjectMixin, TemplateView):
 
 def input_findings_context(*, input: Input, membership: Membership) -> dict[str, Any]:
     return {"input": input, "membership": membership, "engagement": membership.engagement,
+            "may": policies.flags(membership),
             "input_findings": selectors.input_findings(input=input),
             "checking": selectors.input_check_pending(input=input)}
 
@@ -232,7 +236,7 @@ class ChoiceSetListView(EngagementMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.membership.is_pmo:
+        if not policies.is_pmo(self.membership):
             raise PermissionDenied("Only the PMO can manage choice sets.")
         form = ChoiceSetForm(request.POST)
         if form.is_valid():

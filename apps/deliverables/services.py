@@ -12,14 +12,15 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.policies import require_pmo
 from apps.alignment.models import Decision
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, StaleRevisionError
 from apps.core.hashing import sha256_bytes, sha256_text
 from apps.engagements.models import Engagement, Objective
-from apps.engagements.services import require_pmo
 from apps.inputs.models import InputRevision
 
+from . import hooks
 from .models import Deliverable, DeliverableVersion, Section, TraceLink
 from .rendering import SectionText, render_document
 
@@ -338,12 +339,10 @@ def _mark(links: list[TraceLink], *, reason: str, actor: User | None, engagement
 
 
 def tracelinks_mark_suspect_for_revision(*, revision: InputRevision) -> int:
-    """An input got a new revision: links to its older revisions, and decisions resting on them, turn suspect.
+    """An input got a new revision: links to its older revisions turn suspect.
 
     Called from the inputs' revision hook inside the reviser's transaction, so it is audited with it.
     """
-    from apps.alignment.services import decisions_mark_suspect_for_revision
-
     revision = InputRevision.objects.select_related("input", "author").get(pk=revision.pk)
     stale = list(
         TraceLink.objects.select_for_update(of=("self",))
@@ -355,7 +354,6 @@ def tracelinks_mark_suspect_for_revision(*, revision: InputRevision) -> int:
         marked += _mark([link], actor=revision.author, engagement_id=revision.input.engagement_id,
                         reason=f"{revision.input.reference} has a new revision r{revision.number}; this section "
                                f"was written against r{link.input_revision.number}")
-    decisions_mark_suspect_for_revision(revision=revision, actor=revision.author)
     return marked
 
 
@@ -444,7 +442,5 @@ def version_publish(*, deliverable: Deliverable, actor: User) -> DeliverableVers
     audit_log(actor=actor, action="deliverables.version.published", target=version, engagement=locked.engagement_id,
               changes={"number": version.number, "content_sha256": sha, "sections": len(sections),
                        "suspect_links": len(suspects)})
-    from apps.webhooks import services as webhooks  # deliveries written here, sent after commit
-
-    webhooks.version_published(version)
+    hooks.version_published(version=version)  # e.g. outgoing webhooks, written in this transaction
     return version

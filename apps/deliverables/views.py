@@ -12,9 +12,11 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.generic import TemplateView
 
+from apps.accounts import policies
+from apps.accounts.mixins import EngagementMixin
 from apps.alignment.models import Decision
 from apps.core.errors import ApplicationError
-from apps.core.views import EngagementMixin, StaleEditMixin, add_service_error
+from apps.core.views import StaleEditMixin, add_service_error
 from apps.engagements.models import Objective
 
 from . import selectors, services, trace
@@ -32,12 +34,12 @@ class DeliverableListView(EngagementMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["deliverables"] = selectors.deliverable_list(user=self.request.user, engagement_id=self.engagement.pk)
-        if self.membership.is_pmo:
+        if policies.is_pmo(self.membership):
             context.setdefault("form", DeliverableForm())
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.membership.is_pmo:
+        if not policies.is_pmo(self.membership):
             raise PermissionDenied("Only the PMO creates deliverables.")
         form = DeliverableForm(request.POST)
         if form.is_valid():
@@ -83,7 +85,7 @@ class DeliverableDetailView(DeliverableMixin, TemplateView):
         context.update(sections=sections, versions=versions,
                        suspect_count=sum(len(s.suspect_links) for s in sections),
                        unsourced_count=sum(1 for s in sections if not s.links))
-        if self.membership.is_pmo:
+        if policies.is_pmo(self.membership):
             context.update(
                 link_decisions=list(Decision.objects.filter(engagement=self.engagement).order_by("-id")),
                 link_objectives=list(Objective.objects.filter(engagement=self.engagement)),

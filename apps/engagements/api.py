@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.models import Membership, Organization
+from apps.accounts.policies import require_pmo
 from apps.accounts.selectors import memberships_visible_to, organizations_visible_to
 from apps.core.api import ScopedViewSet, ServiceCreateMixin
 
@@ -89,7 +90,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         engagement = data["engagement"]
-        services.require_pmo(actor=request.user, engagement=engagement)
+        require_pmo(actor=request.user, engagement=engagement)
         organization, _ = Organization.objects.get_or_create(name=data["organization"]["name"].strip())
         membership = services.member_invite(
             actor=request.user, engagement=engagement, email=data["user"]["email"],

@@ -5,17 +5,11 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from apps.accounts.models import WORKSTREAM_ROLES, Membership, Organization, Role, User
+from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
-from apps.core.errors import ApplicationError, PermissionDeniedError
+from apps.core.errors import ApplicationError
 
 from .models import DEFAULT_WORKSTREAMS, Engagement, Objective, Workstream
-
-
-def require_pmo(*, actor: User, engagement: Engagement) -> Membership:
-    membership = Membership.objects.filter(user=actor, engagement=engagement).first()
-    if membership is None or membership.role != Role.PMO:
-        raise PermissionDeniedError("Only the PMO of this engagement can do that.")
-    return membership
 
 
 @transaction.atomic

@@ -8,24 +8,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.generic import TemplateView
 
+from apps.accounts.mixins import EngagementMixin
 from apps.accounts.models import Membership, Organization
 from apps.accounts.selectors import membership_list
 from apps.core.errors import ApplicationError
-from apps.core.views import EngagementMixin, add_service_error
-from apps.inputs.models import Input
+from apps.core.views import add_service_error
 
-from . import dashboards, services
+from . import services
 from .forms import EngagementForm, InviteForm, ObjectiveForm, WorkstreamForm
 from .models import Objective
-from .selectors import engagement_list, workstream_input_counts
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    engagements = engagement_list(user=request.user)
-    memberships = {m.engagement_id: m for m in Membership.objects.filter(user=request.user)}
-    rows = [(e, memberships.get(e.pk)) for e in engagements]
-    return render(request, "engagements/home.html", {"rows": rows})
+from .selectors import workstream_input_counts
 
 
 @login_required
@@ -40,42 +32,6 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Engagement “{engagement.name}” created with IT, Marketing and Data workstreams.")
         return redirect("engagements:detail", engagement_id=engagement.pk)
     return render(request, "engagements/create.html", {"form": form})
-
-
-class EngagementDetailView(EngagementMixin, TemplateView):
-    template_name = "engagements/detail.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        workstreams = list(workstream_input_counts(engagement=self.engagement))
-        context.update(
-            workstreams=workstreams,
-            objectives=Objective.objects.filter(engagement=self.engagement),
-            totals={
-                "draft": sum(w.n_draft for w in workstreams),
-                "submitted": sum(w.n_submitted for w in workstreams),
-                "withdrawn": sum(w.n_withdrawn for w in workstreams),
-            },
-        )
-        context.update(self._dashboard(workstreams), recent_inputs=None)
-        if context["dashboard"] in ("approver", "observer"):  # PMO and leads have their own lists
-            context["recent_inputs"] = (Input.objects.filter(engagement=self.engagement)
-                                        .select_related("workstream", "author").prefetch_related("tags")
-                                        .order_by("-updated_at")[:8])
-        return context
-
-    def _dashboard(self, workstreams: list) -> dict[str, Any]:
-        """Each role lands on what its job needs first."""
-        membership = self.membership
-        if membership.is_pmo:
-            pmo = dashboards.pmo_dashboard(engagement=self.engagement, workstreams=workstreams)
-            return {"dashboard": "pmo", "pmo": pmo, "coverage": pmo.coverage}
-        if membership.workstream_id:
-            return {"dashboard": "lead", "lead": dashboards.lead_dashboard(membership=membership)}
-        if membership.role == "approver":
-            return {"dashboard": "approver",
-                    "approver": dashboards.approver_dashboard(user=self.request.user, engagement=self.engagement)}
-        return {"dashboard": "observer"}
 
 
 class EngagementSettingsView(EngagementMixin, TemplateView):

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from apps.accounts import policies
 from apps.accounts.models import Membership
 from apps.engagements.models import Engagement, Objective, Workstream
 
@@ -35,7 +36,7 @@ class InputForm(forms.Form):
         super().__init__(*args, **kwargs)
         workstreams = Workstream.objects.filter(engagement=engagement)
         requests = InputRequest.objects.filter(engagement=engagement, status=InputRequest.Status.OPEN)
-        if not membership.is_pmo:
+        if not policies.is_pmo(membership):
             workstreams = workstreams.filter(pk=membership.workstream_id)
             requests = requests.filter(workstreams__id=membership.workstream_id)
             self.fields["workstream"].initial = membership.workstream_id

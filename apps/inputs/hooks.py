@@ -1,35 +1,19 @@
-"""What other parts of Concord must do when an input changes.
+"""What other parts of Concord must do when an input changes: the hook points inputs calls.
 
-Explicit calls rather than Django signals, so the chain of consequences of a revision can be
-read in one place. Each consequence runs inside the caller's transaction; background work is
-enqueued on commit by the called service.
+The consequences live in the apps above inputs (conflicts, alignment, deliverables), which inputs
+must not import; the top floor connects them in one readable list, `apps/workspace/wiring.py`.
+Each consequence runs inside the caller's transaction; background work is enqueued on commit by
+the called service.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from apps.core.hooks import Hook
 
-if TYPE_CHECKING:
-    from .models import Input, InputRevision
-
-
-def revision_created(*, revision: InputRevision, previous: InputRevision | None) -> None:
-    from apps.deliverables.services import tracelinks_mark_suspect_for_revision  # links/decisions → suspect
-    tracelinks_mark_suspect_for_revision(revision=revision)
-    from apps.conflicts import services as conflicts  # old revision's findings → superseded; recheck
-    conflicts.detection_revision_created(revision=revision, previous=previous)
-    return None
-
-
-def input_submitted(*, input: Input) -> None:
-    from apps.conflicts import services as conflicts  # incremental check after commit
-    conflicts.detection_input_submitted(input=input)
-
-
-def input_withdrawn(*, input: Input) -> None:
-    from apps.conflicts import services as conflicts  # its open findings → superseded
-    conflicts.detection_input_withdrawn(input=input)
-
-
-def input_details_changed(*, input: Input) -> None:
-    from apps.conflicts import services as conflicts  # priority/kind feed detection: recheck
-    conflicts.detection_input_details_changed(input=input)
+# A new revision of an input was saved (`previous` is the one it replaces, None for the first).
+revision_created = Hook("inputs.revision_created", "revision", "previous")
+# A draft input was submitted to the other workstreams.
+input_submitted = Hook("inputs.input_submitted", "input")
+# An input was withdrawn.
+input_withdrawn = Hook("inputs.input_withdrawn", "input")
+# An input's details that are not its text (priority, kind, tags) changed.
+input_details_changed = Hook("inputs.input_details_changed", "input")

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Role, User
+from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError
 from apps.engagements.models import Engagement, Workstream
 from apps.engagements.selectors import engagement_list
-from apps.engagements.services import require_pmo
 
 from .models import Input, InputRequest
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts import policies
 from apps.accounts.models import Membership, User
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError, StaleRevisionError
@@ -24,9 +25,9 @@ MAX_TAGS = 20
 
 def _writer_membership(*, actor: User, engagement_id: int, workstream_id: int) -> Membership:
     membership = Membership.objects.filter(user=actor, engagement_id=engagement_id).first()
-    if membership is None or not membership.writes_inputs:
+    if membership is None or not policies.may_write_inputs(membership):
         raise PermissionDeniedError("Your role in this engagement is read-only.")
-    if not membership.may_write_in(workstream_id):
+    if not policies.may_write_in(membership, workstream_id):
         raise PermissionDeniedError("You can only write inputs for your own workstream.")
     return membership
 

@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from apps.accounts import policies
+from apps.accounts.mixins import EngagementMixin
 from apps.core.diff import diff_rows
 from apps.core.errors import ApplicationError
 from apps.core.markdown import render_markdown
-from apps.core.views import EngagementMixin, StaleEditMixin, add_service_error
+from apps.core.views import StaleEditMixin, add_service_error
 from apps.engagements.models import Workstream
 
 from . import requests as input_requests
@@ -67,7 +69,7 @@ class InputCreateView(EngagementMixin, TemplateView):
                          preview_url=reverse("markdown-preview"))
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.membership.writes_inputs:
+        if not policies.may_write_inputs(self.membership):
             raise PermissionDenied("Your role in this engagement is read-only.")
         form = self._form()
         if (asked := request.GET.get("request", "")).isdigit():
@@ -75,7 +77,7 @@ class InputCreateView(EngagementMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.membership.writes_inputs:
+        if not policies.may_write_inputs(self.membership):
             raise PermissionDenied("Your role in this engagement is read-only.")
         form = self._form(request.POST)
         if form.is_valid():
@@ -103,7 +105,7 @@ class InputObjectMixin(EngagementMixin):
 
     @property
     def can_write(self) -> bool:
-        return self.membership.may_write_in(self.input.workstream_id)
+        return policies.may_write_in(self.membership, self.input.workstream_id)
 
     def require_writer(self) -> None:
         if not self.can_write:
@@ -224,7 +226,7 @@ class InputRequestListView(EngagementMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.membership.is_pmo:
+        if not policies.is_pmo(self.membership):
             raise PermissionDenied("Only the PMO requests inputs.")
         form = InputRequestForm(request.POST, engagement=self.engagement)
         if form.is_valid():
@@ -256,7 +258,7 @@ class InputRequestDetailView(EngagementMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.membership.is_pmo:
+        if not policies.is_pmo(self.membership):
             raise PermissionDenied("Only the PMO closes requests.")
         try:
             input_requests.input_request_close(actor=request.user, request=self.input_request)

@@ -96,11 +96,4 @@ class VersionReqIFViewSet(ScopedViewSet):
     @action(detail=True, methods=["get"], url_path="export/reqif", url_name="export-reqif")
     def export_reqif(self, request: Request, pk: str) -> HttpResponse:
         version = self.get_object()
-        return reqif_response(version)
-
-
-def reqif_response(version: DeliverableVersion) -> HttpResponse:
-    response = HttpResponse(reqif_export.export_reqif(version), content_type=reqif_export.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{reqif_export.filename(version)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return reqif_export.reqif_response(version)

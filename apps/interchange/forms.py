@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from apps.accounts import policies
 from apps.accounts.models import Membership
 from apps.engagements.models import Engagement, Workstream
 
@@ -23,7 +24,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, engagement: Engagement, membership: Membership, **kwargs: Any):
         super().__init__(*args, **kwargs)
         qs = Workstream.objects.filter(engagement=engagement)
-        if not membership.is_pmo:
+        if not policies.is_pmo(membership):
             qs = qs.filter(pk=membership.workstream_id)
         self.fields["workstream"].queryset = qs
         if qs.count() == 1:

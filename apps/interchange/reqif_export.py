@@ -30,6 +30,15 @@ def _esc(value: str) -> str:
     return "".join(_ESCAPES.get(ch, ch) for ch in cleaned)
 
 
+def reqif_response(version: Any) -> Any:
+    from django.http import HttpResponse
+
+    response = HttpResponse(export_reqif(version), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename(version)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def filename(version: Any) -> str:
     return f"{slugify(version.deliverable.title) or 'deliverable'}-v{version.number}.reqif"
 

@@ -18,10 +18,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts import policies
 from apps.accounts.models import Membership, User
 from apps.audit.services import audit_log
-from apps.core.errors import ApplicationError, PermissionDeniedError
+from apps.core.errors import ApplicationError
 from apps.core.hashing import sha256_bytes
+from apps.core.jobs import enqueue_on_commit
 from apps.engagements.models import Engagement, Workstream
 from apps.inputs import services as input_services
 from apps.inputs.models import Input
@@ -60,11 +62,11 @@ def importer_membership(*, actor: User, engagement: Engagement, workstream: Work
     """The workstream's lead and contributors, and the PMO: the people who may write its inputs."""
     if workstream.engagement_id != engagement.pk:
         raise ApplicationError("That workstream is not part of this engagement.", field="workstream")
-    membership = Membership.objects.filter(user=actor, engagement=engagement).first()
-    if membership is None or not membership.writes_inputs:
-        raise PermissionDeniedError("Your role in this engagement is read-only; you cannot import inputs.")
-    if not membership.may_write_in(workstream.pk):
-        raise PermissionDeniedError("You can only import into your own workstream.")
+    membership = policies.membership_of(user=actor, engagement_id=engagement.pk)
+    policies.require(policies.may_write_inputs(membership),
+                     "Your role in this engagement is read-only; you cannot import inputs.")
+    policies.require(policies.may_write_in(membership, workstream.pk), "You can only import into your own workstream.")
+    assert membership is not None
     return membership
 
 
@@ -388,9 +390,7 @@ def importjob_start(*, actor: User, job: ImportJob) -> ImportJob:
     locked.save(update_fields=["status", "total", "processed", "report", "updated_at"])
     audit_log(actor=actor, action="interchange.import.queued", target=locked, engagement=locked.engagement_id,
               changes={"file": locked.file_name, "records": locked.total, "expected": preview["counts"]})
-    from .tasks import run_import
-
-    run_import.delay_on_commit(locked.pk)
+    enqueue_on_commit("interchange.run_import", locked.pk)
     return locked
 
 

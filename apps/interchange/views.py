@@ -10,17 +10,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from apps.accounts import policies
+from apps.accounts.mixins import EngagementMixin
 from apps.core.errors import ApplicationError
-from apps.core.views import EngagementMixin, add_service_error
+from apps.core.views import add_service_error
 from apps.deliverables import selectors as deliverable_selectors
 
 from . import selectors, services
-from .api import reqif_response
 from .forms import MappingForm, UploadForm
 from .models import ImportJob
 from .progress import progress_get
 from .readers import TABULAR, ReadError
 from .readers.tabular import FIELD_LABELS, FIELDS, read_table
+from .reqif_export import reqif_response
 
 PREVIEW_ROWS = 5
 
@@ -34,12 +36,12 @@ class ImportListView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", self._form() if self.membership.writes_inputs else None)
+        context.setdefault("form", self._form() if policies.may_write_inputs(self.membership) else None)
         context["jobs"] = selectors.importjob_list(user=self.request.user, engagement_id=self.engagement.pk)[:50]
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.membership.writes_inputs:
+        if not policies.may_write_inputs(self.membership):
             raise PermissionDenied("Your role in this engagement is read-only.")
         form = self._form(request.POST, request.FILES)
         if form.is_valid():
@@ -95,7 +97,7 @@ class ImportDetailView(JobMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         job = self._content_job()
         context["job"] = job
-        context["may_import"] = self.membership.may_write_in(job.workstream_id) and self.membership.writes_inputs
+        context["may_import"] = policies.may_write_in(self.membership, job.workstream_id)
         if job.status == ImportJob.Status.UPLOADED:
             form, headers, rows = self._mapping_form(job)
             context.update(mapping_form=form, headers=headers, raw_rows=rows, field_labels=FIELD_LABELS)

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest
 
 from apps.accounts.models import User
 
-from .models import Notification
+from .models import EmailPreference, Notification, NotificationKind
 
 
 def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
@@ -36,3 +36,8 @@ def unread_count_for_request(request: HttpRequest) -> int:
         cached = unread_count(user=request.user)
         request._concord_unread_count = cached  # type: ignore[attr-defined]
     return cached
+
+
+def email_preferences_for(*, user: User) -> dict[str, bool]:
+    prefs = dict(EmailPreference.objects.filter(user=user).values_list("kind", "enabled"))
+    return {kind: prefs.get(kind, True) for kind in NotificationKind.values}

@@ -5,7 +5,7 @@ import smtplib
 
 from celery import shared_task
 
-from . import services
+from . import delivery
 
 
 @shared_task(
@@ -18,4 +18,4 @@ from . import services
     acks_late=True,
 )
 def send_notification_email(self, notification_id: int) -> bool:
-    return services.notification_email_send(notification_id=notification_id)
+    return delivery.notification_email_send(notification_id=notification_id)

@@ -93,11 +93,11 @@ class EmailPreferencesView(LoginRequiredMixin, TemplateView):
     template_name = "notifications/preferences.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = EmailPreferencesForm(current=services.email_preferences_for(user=request.user))
+        form = EmailPreferencesForm(current=selectors.email_preferences_for(user=request.user))
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = EmailPreferencesForm(request.POST, current=services.email_preferences_for(user=request.user))
+        form = EmailPreferencesForm(request.POST, current=selectors.email_preferences_for(user=request.user))
         if form.is_valid():
             services.email_preferences_set(user=request.user, enabled=dict(form.cleaned_data))
             messages.success(request, "E-mail settings saved.")

@@ -20,9 +20,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import Membership, User
+from apps.accounts import policies
+from apps.accounts.models import User
 from apps.audit.services import audit_log
-from apps.core.errors import ApplicationError, PermissionDeniedError
+from apps.core.errors import ApplicationError
+from apps.core.jobs import enqueue_on_commit
 from apps.engagements.models import Engagement
 
 from . import crypto, transport
@@ -33,9 +35,8 @@ RETRY_CAP_SECONDS = 6 * 3600
 
 
 def _require_pmo(*, actor: User, engagement_id: int) -> None:
-    membership = Membership.objects.filter(user=actor, engagement_id=engagement_id).first()
-    if membership is None or not membership.is_pmo:
-        raise PermissionDeniedError("Only the PMO configures webhooks.")
+    membership = policies.membership_of(user=actor, engagement_id=engagement_id)
+    policies.require(policies.is_pmo(membership), "Only the PMO configures webhooks.")
 
 
 def _clean_url(url: str) -> str:
@@ -150,9 +151,7 @@ def _payload(delivery: Delivery) -> dict[str, Any]:
 def _delivery(hook: Webhook, event: str, data: dict[str, Any]) -> Delivery:
     data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     delivery = Delivery.objects.create(webhook=hook, event=event, payload=data, next_attempt_at=timezone.now())
-    from .tasks import deliver_webhook
-
-    deliver_webhook.delay_on_commit(delivery.pk)
+    enqueue_on_commit("webhooks.deliver", delivery.pk)
     return delivery
 
 
@@ -174,7 +173,7 @@ def _link(path: str) -> str:
     return base.rstrip("/") + path if base else path
 
 
-def finding_opened(findings: Sequence[Any], *, engagement_id: int) -> None:
+def findings_opened(*, findings: Sequence[Any], engagement_id: int) -> None:
     from django.urls import reverse
 
     webhooks_emit(engagement_id=engagement_id, event=Event.FINDING_OPENED, items=[{
@@ -185,7 +184,7 @@ def finding_opened(findings: Sequence[Any], *, engagement_id: int) -> None:
     } for f in findings])
 
 
-def decision_recorded(decision: Any) -> None:
+def decision_recorded(*, decision: Any) -> None:
     webhooks_emit(engagement_id=decision.engagement_id, event=Event.DECISION_RECORDED, items=[{
         "id": decision.pk, "outcome": decision.outcome, "rationale": decision.rationale,
         "agenda_item": {"id": decision.agenda_item_id, "title": decision.agenda_item.title},
@@ -193,7 +192,7 @@ def decision_recorded(decision: Any) -> None:
     }])
 
 
-def version_published(version: Any) -> None:
+def version_published(*, version: Any) -> None:
     webhooks_emit(engagement_id=version.deliverable.engagement_id, event=Event.VERSION_PUBLISHED, items=[{
         "id": version.pk, "deliverable": {"id": version.deliverable_id, "title": version.deliverable.title},
         "number": version.number, "content_sha256": version.content_sha256, "published_by": str(version.published_by),
@@ -201,7 +200,7 @@ def version_published(version: Any) -> None:
     }])
 
 
-def version_signed(signature: Any) -> None:
+def signature_created(*, signature: Any) -> None:
     version = signature.version
     webhooks_emit(engagement_id=version.deliverable.engagement_id, event=Event.VERSION_SIGNED, items=[{
         "id": signature.pk, "meaning": signature.meaning, "signer": signature.signer_name,

@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from apps.accounts.mixins import EngagementMixin
 from apps.core.errors import ApplicationError
-from apps.core.views import EngagementMixin, add_service_error
+from apps.core.views import add_service_error
 
 from . import selectors, services
 from .forms import WebhookForm

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from apps.alignment.models import AlignmentSession, Decision, Position
 from apps.audit.models import AuditEvent
 from apps.deliverables.models import Deliverable, DeliverableVersion, Section, TraceLink
-from apps.engagements.seeding import DELIVERABLE_TITLE, SESSION_TITLE
+from apps.workspace.seeding import DELIVERABLE_TITLE, SESSION_TITLE
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import template
 
+from apps.accounts import policies
 from apps.approvals import selectors
 
 register = template.Library()
@@ -28,5 +29,5 @@ def approval_panel(context: dict[str, Any], version: Any) -> dict[str, Any]:
         "engagement_id": version.deliverable.engagement_id,
         "status_line": selectors.approval_status_line(deliverable=version.deliverable),
         "submission": selectors.current_submission(version=version),
-        "is_pmo": bool(membership and membership.is_pmo),
+        "may": policies.flags(membership),
     }

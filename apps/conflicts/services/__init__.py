@@ -20,7 +20,6 @@ from .findings import (
     finding_acknowledge,
     finding_dismiss,
     finding_mark_in_alignment,
-    finding_may_act,
     finding_release_from_alignment,
     finding_resolve,
 )
@@ -40,7 +39,6 @@ __all__ = [
     "finding_acknowledge",
     "finding_dismiss",
     "finding_mark_in_alignment",
-    "finding_may_act",
     "finding_release_from_alignment",
     "finding_resolve",
     "parse_options",

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import User
+from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError
 from apps.engagements.models import Engagement
-from apps.engagements.services import require_pmo
 
 from ..models import ChoiceSet
 

@@ -33,14 +33,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Role, User
+from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
+from apps.conflicts import hooks
 from apps.conflicts.engine import Statement, StatementIndex, Verdict, classify, wordnet
 from apps.conflicts.engine import detect as engine_detect
 from apps.conflicts.engine.classifier import load_model
 from apps.core.errors import ApplicationError
 from apps.core.hashing import canonical_json, sha256_text
+from apps.core.jobs import enqueue_on_commit
 from apps.engagements.models import Engagement, Workstream
-from apps.engagements.services import require_pmo
 from apps.inputs.models import Input, InputRevision
 
 from ..models import DetectionRun, Finding, RevisionStatement
@@ -50,7 +52,7 @@ from .finding_inserts import chunks, insert_new
 logger = logging.getLogger(__name__)
 
 ACTIVE_RUN = (DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING)
-SUPERSEDABLE = (Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED)
+SUPERSEDABLE = Finding.AWAITING_STATUSES
 CONFLICT_KINDS = {"numeric", "exclusive_choice", "negation", "scope", "terminology", "priority", "other"}
 DUPLICATE_KINDS = {"duplicate", "overlap"}
 META_KINDS = (Finding.Kind.PRIORITY, Finding.Kind.TERMINOLOGY)  # the kinds that read input priority / kind
@@ -275,15 +277,9 @@ def _commit_batch(*, run_id: int, expected_done: int, new_done: int, detections:
                            "statements_done": new_done})
         if notify_each:
             _notify_each(result.new_findings(), engagement_id=run.engagement_id)
-        _webhooks_finding_opened(result.new_findings(), engagement_id=run.engagement_id)
+        # e.g. outgoing webhooks: their deliveries are written in this batch's transaction, sent after commit
+        hooks.findings_opened(findings=result.new_findings(), engagement_id=run.engagement_id)
     return True
-
-
-def _webhooks_finding_opened(findings: Sequence[Finding], *, engagement_id: int) -> None:
-    # Like notifications: an optional side effect, written in this batch's transaction (delivered after commit).
-    from apps.webhooks import services as webhooks
-
-    webhooks.finding_opened(findings, engagement_id=engagement_id)
 
 
 def _mark_finished(run: DetectionRun) -> None:
@@ -622,9 +618,7 @@ def detection_runs_to_recover() -> list[int]:
 
 
 def _enqueue(run: DetectionRun) -> None:
-    from ..tasks import execute_run
-
-    execute_run.delay_on_commit(run.pk)
+    enqueue_on_commit("conflicts.execute_run", run.pk)
 
 
 def _active_scan(*, engagement: Engagement) -> DetectionRun | None:

@@ -6,37 +6,32 @@ Superseded is set by detection (the input got a new revision or was withdrawn), 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import Membership, Role, User
+from apps.accounts import policies
+from apps.accounts.models import Membership, User
+from apps.accounts.policies import require_pmo
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
-from apps.engagements.services import require_pmo
 
 from ..models import Finding
 
-if TYPE_CHECKING:
-    from apps.alignment.models import Decision
+
+class Decision(Protocol):
+    """What resolving needs of an alignment decision (alignment sits above conflicts: no import)."""
+
+    pk: int
+    engagement_id: int
 
 REASON_MAX = 2000
 
 
-def finding_may_act(*, membership: Membership | None, finding: Finding) -> bool:
-    """PMO, or a lead/contributor of one of the two workstreams; observers and approvers only read."""
-    if membership is None or membership.engagement_id != finding.engagement_id:
-        return False
-    if membership.role == Role.PMO:
-        return True
-    return membership.role in (Role.LEAD, Role.CONTRIBUTOR) and membership.workstream_id in (
-        finding.workstream_a_id, finding.workstream_b_id)
-
-
 def _membership(*, actor: User, finding: Finding) -> Membership | None:
-    return Membership.objects.filter(user=actor, engagement_id=finding.engagement_id).first()
+    return policies.membership_of(user=actor, engagement_id=finding.engagement_id)
 
 
 def _lock(finding: Finding) -> Finding:
@@ -44,7 +39,7 @@ def _lock(finding: Finding) -> Finding:
 
 
 def _require_actor(*, actor: User, finding: Finding) -> None:
-    if not finding_may_act(membership=_membership(actor=actor, finding=finding), finding=finding):
+    if not policies.may_act_on_finding(_membership(actor=actor, finding=finding), finding):
         raise PermissionDeniedError("Only the PMO or the two workstreams involved can act on this finding.")
 
 
@@ -92,7 +87,7 @@ def finding_dismiss(*, finding: Finding, actor: User, reason: str) -> Finding:
         raise ApplicationError(f"The reason is {len(reason)} characters; the limit is {REASON_MAX}.", field="reason")
     locked = _lock(finding)
     _require_actor(actor=actor, finding=locked)
-    if locked.status not in (Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED):
+    if not locked.is_awaiting:
         raise ApplicationError(f"{locked.reference} is {locked.get_status_display().lower()}; only open or "
                                "acknowledged findings can be dismissed.")
     old = _set_status(locked, Finding.Status.DISMISSED, dismissed_reason=reason)
@@ -111,7 +106,7 @@ def finding_mark_in_alignment(*, finding: Finding, actor: User) -> Finding:
     _require_pmo(actor=actor, finding=locked)
     if locked.status == Finding.Status.IN_ALIGNMENT:
         return _refresh(finding, locked)
-    if locked.status not in (Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED):
+    if not locked.is_awaiting:
         raise ApplicationError(f"{locked.reference} is {locked.get_status_display().lower()}; only open or "
                                "acknowledged findings go to alignment.")
     old = _set_status(locked, Finding.Status.IN_ALIGNMENT)
@@ -132,7 +127,7 @@ def _status_before_alignment(finding: Finding) -> str:
              .order_by("-id").only("changes").first())
     status = (event.changes.get("status") if event and isinstance(event.changes, dict) else None) or []
     previous = status[0] if isinstance(status, list) and len(status) == 2 else None
-    if previous in (Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED):
+    if previous in Finding.AWAITING_STATUSES:
         return previous
     return Finding.Status.ACKNOWLEDGED
 

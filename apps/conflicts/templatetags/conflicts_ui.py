@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 
+from apps.accounts import policies
 from apps.conflicts import selectors
 
 register = template.Library()
@@ -26,7 +27,7 @@ def engagement_findings_panel(context: dict[str, Any]) -> dict[str, Any]:
     engagement, membership = context.get("engagement"), context.get("membership")
     if engagement is None:
         return {"engagement": None}
-    return {"engagement": engagement, "membership": membership,
+    return {"engagement": engagement, "membership": membership, "may": policies.flags(membership),
             "counts": selectors.engagement_finding_counts(engagement_id=engagement.pk),
             "latest_scan": selectors.latest_scan(engagement_id=engagement.pk)}
 

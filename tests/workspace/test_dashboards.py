@@ -9,15 +9,15 @@ from django.utils import timezone
 from apps.alignment.models import AgendaItem, AlignmentSession
 from apps.approvals.models import ApprovalSubmission
 from apps.conflicts.models import Finding
-from apps.engagements import charts
-from apps.engagements.dashboards import (
+from apps.inputs.requests import input_request_create
+from apps.workspace import charts
+from apps.workspace.dashboards import (
     approver_dashboard,
     integration_trend,
     lead_dashboard,
     pmo_dashboard,
     section_changes,
 )
-from apps.inputs.requests import input_request_create
 
 from ..test_every_route import world  # noqa: F401 - one of every object in one engagement
 

@@ -7,11 +7,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from apps.accounts.models import Membership, Organization, User
-from apps.engagements import demo
 from apps.engagements.models import Engagement, Objective, Workstream
-from apps.engagements.seeding import seed_engagement_extras
 from apps.engagements.services import engagement_create, member_invite, objective_create
 from apps.inputs.services import input_create
+from apps.workspace import demo
+from apps.workspace.seeding import seed_engagement_extras
 
 
 class Command(BaseCommand):

@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Membership
+from apps.engagements.models import Engagement, Workstream
 from apps.inputs.models import Input, InputRevision, Tag
-
-from .models import Engagement, Workstream
 
 SUBJECTS = ["customer interaction logs", "campaign click logs", "order history", "newsletter data",
             "product pages", "checkout", "the data lake", "dashboards", "consent records", "service tickets"]

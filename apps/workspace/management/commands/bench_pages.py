@@ -21,10 +21,10 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.engagements import demo
 from apps.engagements.models import Engagement
-from apps.engagements.scale import populate
 from apps.inputs.models import Input
+from apps.workspace import demo
+from apps.workspace.scale import populate
 
 PAGES = [
     ("pmo@example.com", "engagements:detail", ()),

@@ -17,13 +17,12 @@ from apps.approvals.models import ApprovalSubmission, Signature
 from apps.conflicts.models import Finding
 from apps.deliverables.coverage import coverage_for
 from apps.deliverables.models import DeliverableVersion, TraceLink
+from apps.engagements.models import Engagement, Workstream
 from apps.inputs.models import Input
 from apps.inputs.requests import is_overdue, requests_open_for_workstream
 
 from . import charts
-from .models import Engagement, Workstream
 
-OPEN_FINDING = [Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED, Finding.Status.IN_ALIGNMENT]
 LIST_LIMIT = 8
 
 
@@ -74,7 +73,7 @@ def integration_trend(*, engagement: Engagement, weeks: int = 8) -> list[tuple[d
 def pmo_dashboard(*, engagement: Engagement, workstreams: list[Workstream] | None = None) -> PmoDashboard:
     if workstreams is None:
         workstreams = list(Workstream.objects.filter(engagement=engagement))
-    open_findings = Finding.objects.filter(engagement=engagement, status__in=OPEN_FINDING)
+    open_findings = Finding.objects.filter(engagement=engagement, status__in=Finding.UNRESOLVED_STATUSES)
     by_kind_rows = (open_findings.values("label", "kind").annotate(n=Count("pk")).order_by("-n"))
     kinds = dict(Finding.Kind.choices)
     by_kind = [(kinds.get(r["kind"], r["kind"]), r["n"]) for r in by_kind_rows if r["label"] == "conflict"]
@@ -152,7 +151,7 @@ def lead_dashboard(*, membership: Membership) -> LeadDashboard:
         .filter(touches).filter(~Exists(my_position))
         .select_related("session", "finding", "input").order_by("session__scheduled_at", "order")[:LIST_LIMIT]
     )
-    findings = (Finding.objects.filter(engagement_id=engagement_id, status__in=OPEN_FINDING)
+    findings = (Finding.objects.filter(engagement_id=engagement_id, status__in=Finding.UNRESOLVED_STATUSES)
                 .filter(Q(workstream_a=ws) | Q(workstream_b=ws)))
     open_findings = list(findings.select_related("workstream_a", "workstream_b", "input_a", "input_b")
                          .order_by("-score", "-id")[:LIST_LIMIT])

@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.models import Membership, User
-from apps.engagements import demo
 from apps.engagements.models import Engagement, Objective
+from apps.workspace import demo
 
 SESSION_TITLE = "Alignment session 1: retention, hosting platform, active customer"
 DELIVERABLE_TITLE = "Integrated Requirements Specification"
@@ -80,10 +80,9 @@ def _inputs(engagement: Engagement) -> dict[str, Any]:
 
 
 def _finding_between(engagement: Engagement, a: Any, b: Any) -> Any:
-    from apps.alignment.services import AGENDA_FINDING_STATUSES
     from apps.conflicts.models import Finding
 
-    return (Finding.objects.filter(engagement=engagement, status__in=AGENDA_FINDING_STATUSES)
+    return (Finding.objects.filter(engagement=engagement, status__in=Finding.AWAITING_STATUSES)
             .filter(Q(input_a=a, input_b=b) | Q(input_a=b, input_b=a))
             .order_by("label", "-score", "id").first())  # conflicts before merge candidates
 
