@@ -14,6 +14,7 @@ urlpatterns = [
     path("e/", include("apps.alignment.urls")),
     path("e/", include("apps.deliverables.urls")),
     path("e/", include("apps.approvals.urls")),
+    path("e/", include("apps.planning.urls")),
     path("e/", include("apps.interchange.urls")),
     path("e/", include("apps.webhooks.urls")),
     path("notifications/", include("apps.notifications.urls")),
