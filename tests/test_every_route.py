@@ -216,6 +216,7 @@ API_BASENAMES = {
     "notification": "notification", "engagement-trace": "engagement", "related-pair": "related_pair",
     "statement": "statement", "calibration": "calibration", "work-item": "work_item",
     "work-item-link": "work_item_link", "deliverable-definition": "definition", "engagement-plan": "engagement",
+    "input-detection": "input",
     "import": "import_job", "version-reqif": "version", "webhook": "webhook",
 }
 # Routes about the signed-in user's own settings (not an engagement's data): anyone may change their own.
