@@ -15,8 +15,10 @@ from apps.engagements.api import (
     WorkstreamViewSet,
 )
 from apps.inputs.api import InputRequestViewSet, InputViewSet
+from apps.interchange import api_routes as interchange_routes
 from apps.notifications import api_routes as notifications_routes
 from apps.planning import api_routes as planning_routes
+from apps.webhooks import api_routes as webhooks_routes
 
 router = DefaultRouter()
 router.register("engagements", EngagementViewSet, basename="engagement")
@@ -27,7 +29,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("inputs", InputViewSet, basename="input")
 router.register("input-requests", InputRequestViewSet, basename="input-request")
 for app_routes in (conflicts_routes, alignment_routes, deliverables_routes, approvals_routes, notifications_routes,
-                   planning_routes):
+                   planning_routes, interchange_routes, webhooks_routes):
     app_routes.register(router)
 
 urlpatterns = [

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.notifications",
     "apps.planning",
+    "apps.interchange",
+    "apps.webhooks",
     "apps.workspace",
     "apps.outbox",
 ]
@@ -286,6 +288,8 @@ CELERY_TIMEZONE = "UTC"
 from celery.schedules import crontab  # noqa: E402 - only the beat schedule needs it
 
 CELERY_BEAT_SCHEDULE: dict = {
+    # Webhook deliveries whose retry task was lost (worker crash, broker restart) are queued again.
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 300.0, "options": {"expires": 240}},
     # Full conflict scan of every active engagement at 02:30 UTC; dropped if still queued 6 h later.
     "conflicts-nightly-scan": {"task": "conflicts.nightly_scan", "schedule": crontab(hour=2, minute=30),
                                "options": {"expires": 60 * 60 * 6}},
@@ -315,6 +319,17 @@ CONFLICTS_INDEX_CACHE_SIZE = env_int("CONFLICTS_INDEX_CACHE_SIZE", 4)
 
 # Audit chain HMAC keys, "id:secret,…" (first signs, all verify); unset: derived from SECRET_KEY (apps.audit.keys).
 AUDIT_HMAC_KEYS = env_str("AUDIT_HMAC_KEYS", "") or ""
+# --- import / export / webhooks ---------------------------------------------------------------
+# Largest requirement file accepted for import (bytes); 10,000 CSV/XLSX rows are well under 10 MB.
+CONCORD_IMPORT_MAX_BYTES = env_int("CONCORD_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Webhook URLs may point at private, loopback, link-local or reserved addresses only when this is on
+# (SSRF guard: checked when a hook is saved and again, on the resolved address, at every delivery).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+WEBHOOKS_TIMEOUT_SECONDS = env_float("WEBHOOKS_TIMEOUT_SECONDS", 10.0)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 30)
+# Key that encrypts webhook signing secrets at rest (Fernet). Empty: derived from SECRET_KEY.
+WEBHOOKS_SECRET_KEY = env_str("WEBHOOKS_SECRET_KEY") or ""
 
 SIGNING_LOCKOUT_ATTEMPTS = env_int("SIGNING_LOCKOUT_ATTEMPTS", 5)
 SIGNING_LOCKOUT_SECONDS = env_int("SIGNING_LOCKOUT_SECONDS", 900)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("e/", include("apps.deliverables.urls")),
     path("e/", include("apps.approvals.urls")),
     path("e/", include("apps.planning.urls")),
+    path("e/", include("apps.interchange.urls")),
+    path("e/", include("apps.webhooks.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("markdown/preview/", input_views.markdown_preview, name="markdown-preview"),
     path("api/v1/", include("pmo_site.api_urls")),

@@ -28,6 +28,7 @@ from apps.deliverables.models import DeliverableVersion
 from apps.notifications.models import NotificationKind
 from apps.notifications.services import notify
 
+from . import hooks
 from .models import ApprovalSubmission, ChangeRequestItem, SectionComment, Signature, SigningLock
 
 COMMENT_MAX = 20000
@@ -367,6 +368,7 @@ def _signature_record(*, actor: User, version: DeliverableVersion, meaning: str,
         audit_log(actor=actor, action="approvals.submission.decided", target=submission, engagement=engagement_id,
                   changes={"status": ["pending", new_status], "version": version.pk, "number": version.number})
         _notify_decision(submission=submission, version=version, signature=signature, status=new_status)
+    hooks.signature_created(signature=signature)  # e.g. outgoing webhooks, written in this transaction
     return signature
 
 
