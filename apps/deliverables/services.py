@@ -21,6 +21,7 @@ from apps.engagements.models import Engagement, Objective
 from apps.inputs.models import InputRevision
 from apps.inputs.policies import input_is_private
 
+from . import hooks
 from .models import Deliverable, DeliverableVersion, Section, TraceLink
 from .rendering import SectionText, render_document
 
@@ -455,4 +456,5 @@ def version_publish(*, deliverable: Deliverable, actor: User) -> DeliverableVers
     audit_log(actor=actor, action="deliverables.version.published", target=version, engagement=locked.engagement_id,
               changes={"number": version.number, "content_sha256": sha, "sections": len(sections),
                        "suspect_links": len(suspects)})
+    hooks.version_published(version=version)  # e.g. outgoing webhooks, written in this transaction
     return version

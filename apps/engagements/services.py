@@ -7,8 +7,10 @@ from django.utils.text import slugify
 
 from apps.accounts.models import WORKSTREAM_ROLES, Invitation, Membership, Organization, Role, User
 from apps.accounts.policies import may_create_engagement, require_pmo
+from apps.accounts.tokens import api_tokens_revoke_if_unattached
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
+from apps.core.jobs import enqueue_on_commit
 
 from .models import DEFAULT_WORKSTREAMS, Engagement, Objective, Workstream
 
@@ -134,7 +136,7 @@ def member_invite(
                        "workstream": workstream.name if workstream else None})
     from apps.accounts.tasks import send_invitation_email
 
-    send_invitation_email.delay_on_commit(invitation.pk)
+    enqueue_on_commit(send_invitation_email.name, invitation.pk)
     return invitation
 
 
@@ -204,3 +206,4 @@ def member_remove(*, actor: User, membership: Membership) -> None:
     audit_log(actor=actor, action="accounts.membership.removed", target=membership,
               engagement=membership.engagement, changes={"user": membership.user.email, "role": membership.role})
     membership.delete()
+    api_tokens_revoke_if_unattached(user=membership.user, actor=actor)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_initial'),
+        ('accounts', '0003_port_drf_tokens_to_knox'),
         ('engagements', '0001_initial'),
     ]
 
