@@ -60,9 +60,10 @@ def _first_ids(user: User) -> dict[str, int]:
     for path in schema.raw_schema["paths"]:
         resource = path.split("/")[3]
         if "{id}" in path and resource not in ids:
-            rows = api.get(f"/api/v1/{resource}/").json()
-            rows = rows.get("results", rows) if isinstance(rows, dict) else rows
-            if rows:
+            response = api.get(f"/api/v1/{resource}/")
+            rows = response.json() if response.status_code == 200 else []
+            rows = rows.get("results", []) if isinstance(rows, dict) else rows
+            if rows and isinstance(rows[0], dict) and "id" in rows[0]:
                 ids[resource] = rows[0]["id"]
     return ids
 
