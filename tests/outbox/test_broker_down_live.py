@@ -21,7 +21,7 @@ import pytest
 from django.utils import timezone
 from knox.models import AuthToken
 
-from apps.accounts.models import Membership
+from apps.accounts.models import Invitation
 from apps.conflicts.models import DetectionRun
 from apps.inputs.models import Input, InputRequest
 from apps.outbox.models import OutboxMessage
@@ -129,7 +129,7 @@ def test_a_dead_broker_loses_no_write_and_no_follow_up(redis_and_postgres, tmp_p
             "title": "Retain interaction logs", "expected_revision": 1,
             "body": "Interaction logs must be kept for at least 36 months."})
         call("start a scan", "/api/v1/detection-runs/", pmo_token, {"engagement": engagement.pk})
-        call("invite a member", "/api/v1/memberships/", pmo_token, {
+        call("invite a member", "/api/v1/invitations/", pmo_token, {
             "engagement": engagement.pk, "email": "newcomer@example.org", "full_name": "Nina Newcomer",
             "organization": "Contoso Data Partners", "role": "observer"})
         call("request inputs", "/api/v1/input-requests/", pmo_token, {
@@ -142,7 +142,7 @@ def test_a_dead_broker_loses_no_write_and_no_follow_up(redis_and_postgres, tmp_p
     assert max(seconds for *_, seconds in answers) < 5, answers  # no request hangs on the dead broker (~1 s)
     # Each write exactly once, its task waiting with the reason.
     assert Input.objects.count() == 1 and Input.objects.get().revisions.count() == 2
-    assert Membership.objects.filter(user__email="newcomer@example.org").count() == 1
+    assert Invitation.objects.filter(email="newcomer@example.org", status="pending").count() == 1
     assert InputRequest.objects.count() == 1
     pending = OutboxMessage.objects.filter(sent_at__isnull=True)
     names = set(pending.values_list("task_name", flat=True))
