@@ -1,6 +1,6 @@
 """Refuse malformed requests at the door, before any view or query sees them.
 
-- A NUL byte anywhere in the path or query string: PostgreSQL cannot store or compare text holding
+- A NUL byte anywhere in the path, query string or a posted form field: PostgreSQL cannot store or compare text holding
   one, so a filter such as `?q=%00` would end in a DataError (a 500) deep inside a queryset.
 - A JSON body nested deeper than `JSON_MAX_DEPTH`: Python's JSON decoder recurses per level and
   raises RecursionError near 1,000, which no parser turns into a 400 (the anonymous token endpoint
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 JSON_MAX_DEPTH = 64
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _STRING = re.compile(rb'"(?:\\.|[^"\\])*"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
 
@@ -52,6 +53,11 @@ class RejectMalformedInputMiddleware:
         if "\x00" in request.path_info or "%00" in query or "\x00" in query or any(
                 "\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
             return bad_request(request, "The request contains a NUL character (%00); remove it.")
+        if request.method == "POST" and request.content_type in FORM_TYPES and any(
+                "\x00" in key or "\x00" in value for key, values in request.POST.lists() for value in values):
+            # a form field is checked by its form, but some code reads fields before any form does (the
+            # sign-in lockout looks the username up first)
+            return bad_request(request, "The form contains a NUL character; remove it.")
         if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH", "DELETE"):
             body = request.body
             if body.count(b"[") + body.count(b"{") > JSON_MAX_DEPTH and json_depth(body) > JSON_MAX_DEPTH:

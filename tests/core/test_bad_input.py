@@ -108,3 +108,8 @@ def test_a_line_break_in_a_request_topic_does_not_lose_its_email(api_as, pmo, en
     (message,) = mail.outbox
     assert message.to == [it_lead.email] and "\n" not in message.subject and message.bcc == []
     assert json.loads(json.dumps(message.subject))
+
+
+def test_a_nul_byte_in_a_posted_form_is_a_400_even_before_sign_in(api_as):
+    response = api_as(None).post("/api/v1/auth/token/", {"username": "a\x00", "password": "x\x00"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
