@@ -9,10 +9,10 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_float, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str, renamed_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("CONCORD_VAR_DIR", str(BASE_DIR / "var")))
+CONCORD_VAR_DIR = Path(env_str("CONCORD_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -88,7 +88,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'concord.sqlite3'}",
+        env_str("DATABASE_URL") or f"sqlite:///{CONCORD_VAR_DIR / 'concord.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -214,14 +214,19 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- conflict detection ---------------------------------------------------------------------
 # Also compare an input with its own workstream's inputs (default: only other workstreams).
 CONFLICTS_CHECK_OWN_WORKSTREAM = env_bool("CONFLICTS_CHECK_OWN_WORKSTREAM", False)
+# Each setting reads the environment variable of the same name; retired names stop start-up (renamed_env).
+renamed_env({"CONCORD_SCAN_BATCH_SIZE": "CONFLICTS_SCAN_BATCH",
+             "CONCORD_SCAN_BATCH_SLEEP": "CONFLICTS_SCAN_BATCH_SLEEP",
+             "CONCORD_SCAN_WORKERS": "CONFLICTS_SCAN_WORKERS",
+             "CONCORD_SCAN_PARALLEL_MIN": "CONFLICTS_SCAN_PARALLEL_MIN"})
 # Statements per committed batch of a full scan (progress moves and a killed worker resumes per batch).
-CONFLICTS_SCAN_BATCH = env_int("CONCORD_SCAN_BATCH_SIZE", 200)
+CONFLICTS_SCAN_BATCH = env_int("CONFLICTS_SCAN_BATCH", 200)
 # Pause between batches; 0 in production, raised by the worker test to catch a scan mid-way.
-CONFLICTS_SCAN_BATCH_SLEEP = env_float("CONCORD_SCAN_BATCH_SLEEP", 0.0)
+CONFLICTS_SCAN_BATCH_SLEEP = env_float("CONFLICTS_SCAN_BATCH_SLEEP", 0.0)
 # Processes forked to classify a full scan (0 = one per CPU, 1 = classify in the worker itself), for
-# scans of at least CONCORD_SCAN_PARALLEL_MIN statements; the worker still writes every batch itself.
-CONFLICTS_SCAN_WORKERS = env_int("CONCORD_SCAN_WORKERS", 0)
-CONFLICTS_SCAN_PARALLEL_MIN = env_int("CONCORD_SCAN_PARALLEL_MIN", 1000)
+# scans of at least CONFLICTS_SCAN_PARALLEL_MIN statements; the worker still writes every batch itself.
+CONFLICTS_SCAN_WORKERS = env_int("CONFLICTS_SCAN_WORKERS", 0)
+CONFLICTS_SCAN_PARALLEL_MIN = env_int("CONFLICTS_SCAN_PARALLEL_MIN", 1000)
 # A run still "running" this long after its last progress is taken over by a starting worker.
 CONFLICTS_RUN_STALE_SECONDS = env_int("CONFLICTS_RUN_STALE_SECONDS", 900)
 # Engagement indexes kept warm per worker process for incremental checks.

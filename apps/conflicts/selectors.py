@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from apps.accounts.models import Membership, User
+from apps.accounts.models import User
 from apps.engagements.models import Engagement, Workstream
 from apps.engagements.selectors import engagement_list
 from apps.inputs.models import Input
@@ -26,9 +26,13 @@ def _touches(value: Any) -> Q:
     return _workstream_q(value, "a") | _workstream_q(value, "b")
 
 
+def findings_visible_to(*, user: User) -> QuerySet[Finding]:
+    return Finding.objects.filter(engagement__in=engagement_list(user=user))
+
+
 def finding_list(*, user: User, engagement_id: int | None = None,
                  filters: dict[str, Any] | None = None) -> QuerySet[Finding]:
-    qs = Finding.objects.filter(engagement__in=engagement_list(user=user))
+    qs = findings_visible_to(user=user)
     if engagement_id is not None:
         qs = qs.filter(engagement_id=engagement_id)
     qs = qs.select_related("workstream_a", "workstream_b", "input_a", "input_b")
@@ -156,7 +160,3 @@ def choice_set_get(*, user: User, choice_set_id: int, engagement_id: int | None 
             pk=choice_set_id)
     except ChoiceSet.DoesNotExist as exc:
         raise Http404("No such choice set") from exc
-
-
-def my_workstream_id(membership: Membership | None) -> int | None:
-    return membership.workstream_id if membership is not None else None

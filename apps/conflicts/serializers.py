@@ -58,7 +58,7 @@ class DetectionRunSerializer(serializers.ModelSerializer):
 
 
 class DetectionRunCreateSerializer(serializers.Serializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
 
 
 class ChoiceSetSerializer(serializers.ModelSerializer):
@@ -71,7 +71,7 @@ class ChoiceSetSerializer(serializers.ModelSerializer):
 
 
 class ChoiceSetCreateSerializer(serializers.Serializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
     name = serializers.CharField(max_length=NAME_MAX)
     options = serializers.ListField(
         child=serializers.ListField(child=serializers.CharField(max_length=60), min_length=1, max_length=12),

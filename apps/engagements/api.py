@@ -7,7 +7,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.models import Membership, Organization
-from apps.accounts.policies import require_pmo
 from apps.accounts.selectors import memberships_visible_to, organizations_visible_to
 from apps.core.api import ScopedViewSet, ServiceCreateMixin
 
@@ -34,9 +33,9 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def create(self, request: Request) -> Response:
         serializer = EngagementSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        organization, _ = Organization.objects.get_or_create(name=serializer.validated_data["organization"].strip())
         engagement = services.engagement_create(
-            actor=request.user, name=serializer.validated_data["name"], organization=organization,
+            actor=request.user, name=serializer.validated_data["name"],
+            organization=serializer.validated_data["organization"],
             description=serializer.validated_data.get("description", ""),
         )
         return Response(EngagementSerializer(self.get_queryset().get(pk=engagement.pk),
@@ -90,11 +89,9 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         engagement = data["engagement"]
-        require_pmo(actor=request.user, engagement=engagement)
-        organization, _ = Organization.objects.get_or_create(name=data["organization"]["name"].strip())
         membership = services.member_invite(
             actor=request.user, engagement=engagement, email=data["user"]["email"],
-            full_name=data["user"].get("full_name", ""), organization=organization, role=data["role"],
+            full_name=data["user"].get("full_name", ""), organization=data["organization"]["name"], role=data["role"],
             workstream=data.get("workstream"),
         )
         return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)

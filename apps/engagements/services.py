@@ -6,6 +6,7 @@ from django.utils.text import slugify
 
 from apps.accounts.models import WORKSTREAM_ROLES, Membership, Organization, Role, User
 from apps.accounts.policies import require_pmo
+from apps.accounts.services import organization_get_or_create
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError
 
@@ -17,12 +18,15 @@ def engagement_create(
     *,
     actor: User,
     name: str,
-    organization: Organization,
+    organization: Organization | str,
     description: str = "",
     client: Organization | None = None,
     workstreams: tuple[str, ...] | None = None,
 ) -> Engagement:
-    """Create an engagement; its creator becomes its first PMO member."""
+    """Create an engagement; its creator becomes its first PMO member (for `organization`, an
+    Organization or the name of one, created if new)."""
+    if isinstance(organization, str):
+        organization = organization_get_or_create(actor=actor, name=organization)
     engagement = Engagement.objects.create(
         name=name.strip(), description=description, client=client or organization, created_by=actor
     )
@@ -88,7 +92,7 @@ def member_invite(
     engagement: Engagement,
     email: str,
     full_name: str,
-    organization: Organization,
+    organization: Organization | str,
     role: str,
     workstream: Workstream | None = None,
 ) -> Membership:
@@ -105,6 +109,8 @@ def member_invite(
         workstream = None
     if workstream is not None and workstream.engagement_id != engagement.pk:
         raise ApplicationError("That workstream is not part of this engagement.", field="workstream")
+    if isinstance(organization, str):
+        organization = organization_get_or_create(actor=actor, name=organization)
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None

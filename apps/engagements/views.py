@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.generic import TemplateView
 
 from apps.accounts.mixins import EngagementMixin
-from apps.accounts.models import Membership, Organization
+from apps.accounts.models import Membership
 from apps.accounts.selectors import membership_list
 from apps.core.errors import ApplicationError
 from apps.core.views import add_service_error
@@ -24,9 +24,8 @@ from .selectors import workstream_input_counts
 def engagement_create(request: HttpRequest) -> HttpResponse:
     form = EngagementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organization, _ = Organization.objects.get_or_create(name=form.cleaned_data["organization"].strip())
         engagement = services.engagement_create(
-            actor=request.user, name=form.cleaned_data["name"], organization=organization,
+            actor=request.user, name=form.cleaned_data["name"], organization=form.cleaned_data["organization"],
             description=form.cleaned_data["description"],
         )
         messages.success(request, f"Engagement “{engagement.name}” created with IT, Marketing and Data workstreams.")
@@ -105,11 +104,10 @@ class EngagementSettingsView(EngagementMixin, TemplateView):
         form = InviteForm(request.POST, engagement=self.engagement)
         if form.is_valid():
             data = form.cleaned_data
-            organization, _ = Organization.objects.get_or_create(name=data["organization"].strip())
             try:
                 membership = services.member_invite(
                     actor=request.user, engagement=self.engagement, email=data["email"],
-                    full_name=data["full_name"], organization=organization, role=data["role"],
+                    full_name=data["full_name"], organization=data["organization"], role=data["role"],
                     workstream=data["workstream"],
                 )
                 return self._done(request, f"{membership.user.email} added as {membership.get_role_display()}.")

@@ -12,10 +12,18 @@ from apps.engagements.selectors import engagement_list
 from .models import Input, InputRevision, Tag
 
 
+def inputs_visible_to(*, user: User) -> QuerySet[Input]:
+    return Input.objects.filter(engagement__in=engagement_list(user=user))
+
+
+def revisions_visible_to(*, user: User) -> QuerySet[InputRevision]:
+    return InputRevision.objects.filter(input__engagement__in=engagement_list(user=user))
+
+
 def input_list(
     *, user: User, engagement_id: int | None = None, filters: dict[str, Any] | None = None
 ) -> QuerySet[Input]:
-    qs = Input.objects.filter(engagement__in=engagement_list(user=user))
+    qs = inputs_visible_to(user=user)
     if engagement_id is not None:
         qs = qs.filter(engagement_id=engagement_id)
     qs = qs.select_related("workstream", "author", "current_revision").prefetch_related("tags")

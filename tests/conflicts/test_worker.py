@@ -9,9 +9,9 @@ How the worker is set up:
 - DATABASE_URL points at the test database pytest-django created (`connection.settings_dict`), and
   the test uses `transactional_db`, so the worker sees what the test commits;
 - this process sends tasks to Redis too: `task_always_eager` is switched off for the test;
-- CONCORD_SCAN_BATCH_SIZE / CONCORD_SCAN_BATCH_SLEEP (read by the scan, test-only knobs) make the
+- CONFLICTS_SCAN_BATCH / CONFLICTS_SCAN_BATCH_SLEEP (read by the scan, test-only knobs) make the
   full scan commit small batches slowly enough to kill the worker in the middle;
-- CONCORD_SCAN_WORKERS / CONCORD_SCAN_PARALLEL_MIN make the scan fork its classifying helpers even
+- CONFLICTS_SCAN_WORKERS / CONFLICTS_SCAN_PARALLEL_MIN make the scan fork its classifying helpers even
   for this small corpus: forking from the prefork pool's (daemonic) child is what production does.
 
 Recovery after the kill: the scan task is acks_late + reject_on_worker_lost, so the message stays
@@ -149,8 +149,8 @@ def test_a_worker_killed_mid_scan_and_restarted_ends_with_exactly_the_undisturbe
         broker, workers, engagement, pmo):
     _seed_inputs(engagement=engagement, author=pmo, bodies=_bodies(60))
     total = corpus.current_statements(engagement_id=engagement.pk).count()
-    slow = {"CONCORD_SCAN_BATCH_SIZE": "8", "CONCORD_SCAN_BATCH_SLEEP": "0.3", "CONCORD_SCAN_WORKERS": "2",
-            "CONCORD_SCAN_PARALLEL_MIN": "0"}
+    slow = {"CONFLICTS_SCAN_BATCH": "8", "CONFLICTS_SCAN_BATCH_SLEEP": "0.3", "CONFLICTS_SCAN_WORKERS": "2",
+            "CONFLICTS_SCAN_PARALLEL_MIN": "0"}
     first = workers("scan-a", **slow)
 
     run = detection_run_start(engagement=engagement, actor=pmo)  # committed; the task goes to Redis
