@@ -10,11 +10,12 @@ from apps.deliverables import api_routes as deliverables_routes
 from apps.engagements import api_routes as engagements_routes
 from apps.inputs import api_routes as inputs_routes
 from apps.notifications import api_routes as notifications_routes
+from apps.planning import api_routes as planning_routes
 
 router = DefaultRouter()
 # Order matters where two apps share a prefix (engagements/, versions/): the owner registers first.
 for app_routes in (engagements_routes, inputs_routes, conflicts_routes, alignment_routes, deliverables_routes,
-                   approvals_routes, notifications_routes):
+                   approvals_routes, notifications_routes, planning_routes):
     app_routes.register(router)
 
 urlpatterns = [

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.deliverables",
     "apps.approvals",
     "apps.notifications",
+    "apps.planning",
     "apps.workspace",
 ]
 
@@ -129,6 +130,13 @@ STORAGES = {
     },
 }
 
+# Uploaded files (delivered documents of the plan of work). Never served from a public URL: a view checks
+# membership and streams them, so MEDIA_URL is deliberately unused.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or CONCORD_VAR_DIR / "media")
+PLANNING_UPLOAD_MAX_BYTES = env_int("PLANNING_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+if PLANNING_UPLOAD_MAX_BYTES <= 0:
+    raise ImproperlyConfigured("PLANNING_UPLOAD_MAX_BYTES must be a positive number of bytes")
+
 # --- e-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -188,6 +196,7 @@ SPECTACULAR_SETTINGS = {
         "InputKindEnum": "apps.inputs.models.Input.Kind",
         "OrganizationKindEnum": "apps.accounts.models.Organization.Kind",
         "AlignmentSessionStatusEnum": "apps.alignment.models.AlignmentSession.Status",
+        "WorkItemStatusEnum": "apps.planning.models.WorkItem.Status",
     },
 }
 
@@ -216,17 +225,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 CONFLICTS_CHECK_OWN_WORKSTREAM = env_bool("CONFLICTS_CHECK_OWN_WORKSTREAM", False)
 # Each setting reads the environment variable of the same name; retired names stop start-up (renamed_env).
 renamed_env({"CONCORD_SCAN_BATCH_SIZE": "CONFLICTS_SCAN_BATCH",
-             "CONCORD_SCAN_BATCH_SLEEP": "CONFLICTS_SCAN_BATCH_SLEEP",
-             "CONCORD_SCAN_WORKERS": "CONFLICTS_SCAN_WORKERS",
-             "CONCORD_SCAN_PARALLEL_MIN": "CONFLICTS_SCAN_PARALLEL_MIN"})
-# Statements per committed batch of a full scan (progress moves and a killed worker resumes per batch).
-CONFLICTS_SCAN_BATCH = env_int("CONFLICTS_SCAN_BATCH", 200)
+             "CONCORD_SCAN_BATCH_SLEEP": "CONFLICTS_SCAN_BATCH_SLEEP"})
+# Statements per batch of a full scan: one Celery task each, fanned out over every worker; progress
+# moves and a killed worker's work is redone per batch.
+CONFLICTS_SCAN_BATCH = env_int("CONFLICTS_SCAN_BATCH", 500)
 # Pause between batches; 0 in production, raised by the worker test to catch a scan mid-way.
 CONFLICTS_SCAN_BATCH_SLEEP = env_float("CONFLICTS_SCAN_BATCH_SLEEP", 0.0)
-# Processes forked to classify a full scan (0 = one per CPU, 1 = classify in the worker itself), for
-# scans of at least CONFLICTS_SCAN_PARALLEL_MIN statements; the worker still writes every batch itself.
-CONFLICTS_SCAN_WORKERS = env_int("CONFLICTS_SCAN_WORKERS", 0)
-CONFLICTS_SCAN_PARALLEL_MIN = env_int("CONFLICTS_SCAN_PARALLEL_MIN", 1000)
 # A run still "running" this long after its last progress is taken over by a starting worker.
 CONFLICTS_RUN_STALE_SECONDS = env_int("CONFLICTS_RUN_STALE_SECONDS", 900)
 # Engagement indexes kept warm per worker process for incremental checks.

@@ -14,14 +14,21 @@ from rest_framework.response import Response
 from apps.core.api import ScopedViewSet, query_int
 
 from . import selectors, services
-from .models import ChoiceSet, DetectionRun, Finding
+from .models import Calibration, ChoiceSet, DetectionRun, Finding, RelatedPair, RevisionStatement
 from .serializers import (
+    CalibrationResetSerializer,
+    CalibrationSerializer,
     ChoiceSetCreateSerializer,
     ChoiceSetSerializer,
     DetectionRunCreateSerializer,
     DetectionRunSerializer,
     DismissSerializer,
     FindingSerializer,
+    FlagSerializer,
+    JudgementSerializer,
+    RelatedDismissSerializer,
+    RelatedPairSerializer,
+    StatementSerializer,
 )
 
 FINDING_FILTERS = [
@@ -93,6 +100,20 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         services.finding_dismiss(finding=finding, actor=request.user, reason=serializer.validated_data["reason"])
         return Response(FindingSerializer(self.get_queryset().get(pk=finding.pk)).data)
 
+    @extend_schema(request=FlagSerializer, responses={201: FindingSerializer},
+                   description="Flag two current statements of two inputs as a conflict or merge candidate by "
+                               "hand (PMO, or a lead/contributor of one of the two workstreams): a manual finding.")
+    @action(detail=False, methods=["post"])
+    def flag(self, request: Request) -> Response:
+        serializer = FlagSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        finding = services.finding_flag(engagement=data["engagement"], actor=request.user,
+                                        statement_a_id=data["statement_a"], statement_b_id=data["statement_b"],
+                                        label=data["label"], kind=data["kind"], explanation=data["explanation"])
+        data = FindingSerializer(self.get_queryset().get(pk=finding.pk)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
 
 class DetectionRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Detection runs. POST starts a full scan of an engagement (PMO); GET one to follow its progress."""
@@ -140,3 +161,89 @@ class ChoiceSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def destroy(self, request: Request, pk: str) -> Response:
         services.choice_set_delete(choice_set=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+class RelatedPairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The second tier: pairs across workstreams detection found related but was unsure about."""
+
+    serializer_class = RelatedPairSerializer
+
+    def get_queryset(self) -> QuerySet[RelatedPair]:
+        params = self.request.query_params
+        if self.action != "list":
+            return selectors.related_list(user=self.request.user, filters={"status": "all"})
+        value = params.get("status") or ""
+        if value and value not in [*RelatedPair.Status.values, "all"]:
+            raise ValidationError({"status": [f"Must be one of: {', '.join([*RelatedPair.Status.values, 'all'])}."]})
+        filters = {"status": value, "workstream": params.get("workstream") or "",
+                   "input": query_int(params, "input")}
+        return selectors.related_list(user=self.request.user, engagement_id=query_int(params, "engagement"),
+                                      filters=filters)
+
+    @extend_schema(parameters=[
+        OpenApiParameter("engagement", int),
+        OpenApiParameter("status", str, enum=[*RelatedPair.Status.values, "all"], description="Default: open"),
+        OpenApiParameter("workstream", str, description="id or slug: pairs touching that workstream"),
+        OpenApiParameter("input", int, description="pairs touching this input")])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=JudgementSerializer, responses={201: FindingSerializer},
+                   description="It is a real conflict or merge candidate: the pair becomes a manual finding.")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        serializer = JudgementSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        finding = services.related_pair_confirm(pair=self.get_object(), actor=request.user,
+                                                **serializer.validated_data)
+        data = FindingSerializer(selectors.finding_get(user=request.user, finding_id=finding.pk)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RelatedDismissSerializer, responses=RelatedPairSerializer,
+                   description="Not related: the pair leaves the second tier and stays out of it.")
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: str) -> Response:
+        serializer = RelatedDismissSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pair = services.related_pair_dismiss(pair=self.get_object(), actor=request.user,
+                                             reason=serializer.validated_data["reason"])
+        return Response(RelatedPairSerializer(self.get_queryset().get(pk=pair.pk)).data)
+
+
+class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Statements of current submitted inputs: what detection compares, and what can be flagged by hand."""
+
+    serializer_class = StatementSerializer
+
+    def get_queryset(self) -> QuerySet[RevisionStatement]:
+        params = self.request.query_params
+        if self.action != "list":
+            return selectors.statement_list(user=self.request.user)
+        return selectors.statement_list(user=self.request.user, engagement_id=query_int(params, "engagement"),
+                                        input_id=query_int(params, "input"))
+
+    @extend_schema(parameters=[OpenApiParameter("engagement", int), OpenApiParameter("input", int)])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+
+class CalibrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """An engagement's detection calibration, newest first: the first row is the current one (none: the
+    shipped default). POST reset (PMO) goes back to the default; the history is kept."""
+
+    serializer_class = CalibrationSerializer
+
+    def get_queryset(self) -> QuerySet[Calibration]:
+        engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
+        return selectors.calibration_history(user=self.request.user, engagement_id=engagement)
+
+    @extend_schema(parameters=[OpenApiParameter("engagement", int)])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=CalibrationResetSerializer, responses={201: CalibrationSerializer})
+    @action(detail=False, methods=["post"])
+    def reset(self, request: Request) -> Response:
+        serializer = CalibrationResetSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        row = services.calibration_reset(engagement=serializer.validated_data["engagement"], actor=request.user)
+        return Response(CalibrationSerializer(row).data, status=status.HTTP_201_CREATED)

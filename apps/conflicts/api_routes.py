@@ -1,7 +1,14 @@
 """REST resources of the conflicts app, registered on the /api/v1/ router."""
 from rest_framework.routers import DefaultRouter
 
-from .api import ChoiceSetViewSet, DetectionRunViewSet, FindingViewSet
+from .api import (
+    CalibrationViewSet,
+    ChoiceSetViewSet,
+    DetectionRunViewSet,
+    FindingViewSet,
+    RelatedPairViewSet,
+    StatementViewSet,
+)
 
 
 def register(router: DefaultRouter) -> None:
@@ -9,3 +16,6 @@ def register(router: DefaultRouter) -> None:
     router.register("findings", FindingViewSet, basename="finding")
     router.register("detection-runs", DetectionRunViewSet, basename="detection-run")
     router.register("choice-sets", ChoiceSetViewSet, basename="choice-set")
+    router.register("related-pairs", RelatedPairViewSet, basename="related-pair")
+    router.register("statements", StatementViewSet, basename="statement")
+    router.register("calibrations", CalibrationViewSet, basename="calibration")

@@ -11,9 +11,14 @@ each) in bulk, then times, through the real service and task code path:
 from __future__ import annotations
 
 import os
+import signal
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from typing import TextIO
+from urllib.parse import quote
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,8 +30,8 @@ from apps.engagements.services import engagement_create
 from apps.inputs.models import Input, InputRevision
 from tools.conflicts.cli import synthetic_inputs
 
-from .models import DetectionRun, RevisionStatement
-from .services import corpus, detection
+from .models import DetectionRun, Finding, RelatedPair, RevisionStatement, ScanBatch
+from .services import corpus, detection, scan
 
 _WS = {"IT": "it", "Marketing": "marketing", "Data": "data"}
 
@@ -64,7 +69,63 @@ def _bodies(n: int, offset: int = 0) -> list[tuple[str, str]]:
     return out
 
 
-def bench_db(*, n_inputs: int, runs: int, out: TextIO, full_scan: bool = False) -> dict[str, float]:
+def _full_scan(*, engagement: Engagement, workers: int, out: TextIO) -> float:
+    """One full scan: in this process (workers=0, the no-broker path), or fanned out over `workers` real
+    Celery worker processes on REDIS_URL (one `celery worker --concurrency=N`)."""
+    run = DetectionRun.objects.create(engagement=engagement, scope=DetectionRun.Scope.FULL)
+    scan.scan_plans_clear()
+    proc = None
+    if workers:
+        proc = _start_worker(workers)
+    try:
+        t = time.perf_counter()
+        if proc is None:
+            detection.detection_run_execute(run_id=run.pk)
+        else:
+            from .tasks import execute_run
+
+            execute_run.delay(run.pk)
+            while not DetectionRun.objects.filter(pk=run.pk, status__in=["succeeded", "failed"]).exists():
+                if proc.poll() is not None:
+                    raise RuntimeError("the benchmark's Celery worker exited")
+                time.sleep(0.2)
+        seconds = time.perf_counter() - t
+    finally:
+        if proc is not None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=60)
+    run.refresh_from_db()
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    how = f"{workers} Celery worker process(es) on Redis" if workers else "this process (no broker)"
+    used = ScanBatch.objects.filter(run=run).values("worker").distinct().count()
+    out.write(f"  full scan through Django, {how}: {seconds:.1f} s, status {run.status}, {run.done}/{run.total} "
+              f"statements in {run.batch_count} batches committed by {used} process(es), {run.findings_new} "
+              f"findings, {run.related_new} related pairs (load average {load}; shared machine)\n")
+    return seconds
+
+
+def _start_worker(concurrency: int) -> subprocess.Popen:
+    from django.conf import settings
+
+    if not os.environ.get("REDIS_URL"):
+        raise RuntimeError("--workers needs REDIS_URL: the batches go through a real broker")
+    db = connection.settings_dict
+    url = f"postgres://{quote(db['USER'] or '', safe='')}@{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/" \
+          f"{db['NAME']}" if connection.vendor == "postgresql" else os.environ.get("DATABASE_URL", "")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pmo_site.settings", "DATABASE_URL": url,
+           "CONFLICTS_SCAN_BATCH": str(settings.CONFLICTS_SCAN_BATCH)}
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    log = tempfile.NamedTemporaryFile("w", prefix="bench-worker-", suffix=".log", delete=False)  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "pmo_site", "worker", "--loglevel=WARNING",
+                             f"--concurrency={concurrency}", "--pool=prefork", "-n", f"bench{os.getpid()}@%h",
+                             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    time.sleep(3)  # let the pool start before the clock does
+    return proc
+
+
+def bench_db(*, n_inputs: int, runs: int, out: TextIO, full_scan: bool = False,
+             workers: list[int] | None = None) -> dict[str, float]:
     author, _ = User.objects.get_or_create(email="bench@example.invalid", defaults={"full_name": "Bench"})
     org, _ = Organization.objects.get_or_create(name="Bench Org")
     with transaction.atomic():
@@ -102,16 +163,8 @@ def bench_db(*, n_inputs: int, runs: int, out: TextIO, full_scan: bool = False) 
               "check_median_ms": median}
     if full_scan:
         # The whole engagement through the same task code a worker runs: batches, upserts, progress.
-        run = DetectionRun.objects.create(engagement=engagement, scope=DetectionRun.Scope.FULL)
-        processes = detection._scan_workers(corpus.current_statements(engagement_id=engagement.pk).count())
-        t = time.perf_counter()
-        detection.detection_run_execute(run_id=run.pk)
-        seconds = time.perf_counter() - t
-        run.refresh_from_db()
-        load = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-        out.write(f"  full scan through Django: {seconds:.1f} s, status {run.status}, {run.done}/{run.total} "
-                  f"statements, {run.findings_new} new findings; classified by "
-                  f"{f'{processes} forked processes' if processes > 1 else 'the scanning process'} "
-                  f"(load average {load})\n")
-        result["full_scan_s"] = seconds
+        for n in workers or [0]:
+            result[f"full_scan_s_{n}"] = _full_scan(engagement=engagement, workers=n, out=out)
+            Finding.objects.filter(engagement=engagement).delete()
+            RelatedPair.objects.filter(engagement=engagement).delete()
     return result

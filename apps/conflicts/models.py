@@ -54,6 +54,11 @@ class DetectionRun(TimeStampedModel):
     # sha256 of the statements (and choice sets) a full scan covers: a redelivered scan resumes from
     # `done` only when it still sees exactly the same data, otherwise it starts again from zero
     snapshot = models.CharField(max_length=64, blank=True)
+    # a full scan's plan: `batch_count` batches of `batch_size` statements, committed in any order
+    # (one ScanBatch row each); the run finishes when the last of them commits
+    batch_count = models.PositiveIntegerField(default=0)
+    batch_size = models.PositiveIntegerField(default=0)
+    related_new = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -133,6 +138,16 @@ class Finding(TimeStampedModel):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     run = models.ForeignKey(DetectionRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings")
 
+    class Origin(models.TextChoices):
+        DETECTED = "detected", "Detected"
+        MANUAL = "manual", "Flagged by hand"
+
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.DETECTED)
+    # the pair's index similarity when detection classified it (calibration reads it); None for manual flags
+    similarity = models.FloatField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
     class Meta:
         ordering = ["-score", "-id"]
         indexes = [
@@ -183,3 +198,98 @@ class RevisionStatement(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class ScanBatch(models.Model):
+    """One committed batch of a full scan: its findings were written in the same transaction.
+
+    Unique per (run, number): a batch delivered twice (a worker died after committing, a run
+    re-dispatched on recovery) finds its row and writes nothing the second time.
+    """
+
+    run = models.ForeignKey(DetectionRun, on_delete=models.CASCADE, related_name="batches")
+    number = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    findings_new = models.PositiveIntegerField(default=0)
+    related_new = models.PositiveIntegerField(default=0)
+    worker = models.CharField(max_length=200, blank=True)  # host:pid of the process that committed it
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="scanbatch_run_number_unique")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} batch {self.number}"
+
+
+class RelatedPair(TimeStampedModel):
+    """The second tier: two statements of different workstreams that detection found related but was
+    not sure about ("related across workstreams — needs a look"). People confirm one (it becomes a
+    manual finding) or dismiss it; both judgements are labels for the engagement's calibration."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Needs a look"
+        CONFIRMED = "confirmed", "Confirmed as a finding"
+        DISMISSED = "dismissed", "Dismissed (unrelated)"
+        SUPERSEDED = "superseded", "Superseded by a newer revision"
+
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="related_pairs")
+    pair_key = models.CharField(max_length=64, unique=True)  # the same key as Finding.pair_key
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    revision_a = models.ForeignKey("inputs.InputRevision", on_delete=models.PROTECT, related_name="+")
+    revision_b = models.ForeignKey("inputs.InputRevision", on_delete=models.PROTECT, related_name="+")
+    input_a = models.ForeignKey("inputs.Input", on_delete=models.CASCADE, related_name="+")
+    input_b = models.ForeignKey("inputs.Input", on_delete=models.CASCADE, related_name="+")
+    workstream_a = models.ForeignKey("engagements.Workstream", on_delete=models.PROTECT, related_name="+")
+    workstream_b = models.ForeignKey("engagements.Workstream", on_delete=models.PROTECT, related_name="+")
+    statement_a = models.TextField()
+    statement_b = models.TextField()
+    span_a = models.JSONField(default=list)
+    span_b = models.JSONField(default=list)
+    similarity = models.FloatField()
+    # what the engine said: "neutral", or a weak conflict/duplicate the calibration moved to this tier
+    engine_label = models.CharField(max_length=16, default="neutral")
+    engine_kind = models.CharField(max_length=20, blank=True)
+    engine_score = models.FloatField(default=0.0)
+    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    run = models.ForeignKey(DetectionRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-similarity", "-id"]
+        indexes = [models.Index(fields=["engagement", "status"])]
+
+    def __str__(self) -> str:
+        return f"R-{self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"R-{self.pk}"
+
+
+class Calibration(models.Model):
+    """One version of an engagement's detection calibration (append-only: the newest row is current).
+
+    `params` is `engine.feedback.Calibration.as_dict()`; a reset appends the shipped default with
+    `labels_since` = now, so judgements made before the reset no longer count.
+    """
+
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="calibrations")
+    params = models.JSONField(default=dict)
+    examples = models.PositiveIntegerField(default=0)
+    labels_since = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"calibration #{self.pk} of engagement {self.engagement_id}"

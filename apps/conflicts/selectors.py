@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
@@ -12,7 +12,7 @@ from apps.engagements.models import Engagement, Workstream
 from apps.engagements.selectors import engagement_list
 from apps.inputs.models import Input
 
-from .models import ChoiceSet, DetectionRun, Finding
+from .models import Calibration, ChoiceSet, DetectionRun, Finding, RelatedPair, RevisionStatement
 
 RUN_ACTIVE = (DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING)
 
@@ -160,3 +160,59 @@ def choice_set_get(*, user: User, choice_set_id: int, engagement_id: int | None 
             pk=choice_set_id)
     except ChoiceSet.DoesNotExist as exc:
         raise Http404("No such choice set") from exc
+
+
+# --- the second tier, statements, calibration ----------------------------------------------------------------
+
+
+def related_list(*, user: User, engagement_id: int | None = None,
+                 filters: dict[str, Any] | None = None) -> QuerySet[RelatedPair]:
+    """Related pairs ("needs a look") of the user's engagements. status: "" = open; "all" = every status;
+    workstream (id or slug): pairs touching it; input (id): pairs touching that input."""
+    filters = filters or {}
+    qs = RelatedPair.objects.filter(engagement__in=engagement_list(user=user))
+    if engagement_id is not None:
+        qs = qs.filter(engagement_id=engagement_id)
+    status = filters.get("status") or ""
+    if status != "all":
+        qs = qs.filter(status=status or RelatedPair.Status.OPEN)
+    if value := filters.get("workstream"):
+        qs = qs.filter(_touches(value))
+    if value := filters.get("input"):
+        qs = qs.filter(Q(input_a_id=value) | Q(input_b_id=value))
+    return qs.select_related("workstream_a", "workstream_b", "input_a", "input_b", "finding").order_by(
+        "-similarity", "-id")
+
+
+def related_get(*, user: User, pair_id: int, engagement_id: int | None = None) -> RelatedPair:
+    try:
+        return related_list(user=user, engagement_id=engagement_id, filters={"status": "all"}).get(pk=pair_id)
+    except RelatedPair.DoesNotExist as exc:
+        raise Http404("No such pair") from exc
+
+
+def input_related(*, input: Input, limit: int = 20) -> list[RelatedPair]:
+    """Open "needs a look" pairs touching an input, most similar first, in one query."""
+    qs = RelatedPair.objects.filter(Q(input_a=input) | Q(input_b=input), status=RelatedPair.Status.OPEN)
+    return list(qs.select_related("workstream_a", "workstream_b", "input_a", "input_b")
+                .order_by("-similarity", "-id")[:limit])
+
+
+def statement_list(*, user: User, engagement_id: int | None = None,
+                   input_id: int | None = None) -> QuerySet[RevisionStatement]:
+    """Statements of the current revisions of submitted inputs (what can be flagged), scoped."""
+    qs = RevisionStatement.objects.filter(engagement__in=engagement_list(user=user),
+                                          input__status=Input.Status.SUBMITTED,
+                                          revision_id=F("input__current_revision_id"))
+    if engagement_id is not None:
+        qs = qs.filter(engagement_id=engagement_id)
+    if input_id is not None:
+        qs = qs.filter(input_id=input_id)
+    return qs.select_related("input", "workstream").order_by("input_id", "ordinal")
+
+
+def calibration_history(*, user: User, engagement_id: int | None = None) -> QuerySet[Calibration]:
+    qs = Calibration.objects.filter(engagement__in=engagement_list(user=user))
+    if engagement_id is not None:
+        qs = qs.filter(engagement_id=engagement_id)
+    return qs.select_related("created_by").order_by("-id")

@@ -7,6 +7,9 @@
   unacknowledged message comes back only after the visibility timeout (an hour by default), so
   without this a scan whose worker died would sit "running" that long. A second copy of a run is
   harmless: finished runs are skipped and two copies cannot commit the same batch.
+- `scan_batch` classifies and commits one batch of a full scan (fanned out by `execute_run` as a
+  group across every worker; see services/scan.py). Same acks_late policy: a batch whose worker
+  died is delivered again, and a batch committed twice writes nothing the second time.
 - `nightly_scan` (Celery beat) queues a full scan of every active engagement.
 """
 from __future__ import annotations
@@ -47,6 +50,14 @@ class RunTask(DjangoTask):
 )
 def execute_run(run_id: int) -> None:
     services.detection_run_execute(run_id=run_id)
+
+
+@shared_task(
+    base=RunTask, name="conflicts.scan_batch", acks_late=True, reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=300, retry_jitter=True, max_retries=8,
+)
+def scan_batch(run_id: int, number: int) -> None:
+    services.scan_batch_execute(run_id=run_id, number=number)
 
 
 @shared_task(

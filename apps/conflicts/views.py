@@ -8,24 +8,36 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 from apps.accounts import policies
 from apps.accounts.mixins import EngagementMixin
 from apps.accounts.models import Membership
-from apps.core.errors import ApplicationError
+from apps.conflicts.engine.feedback import DEFAULT as DEFAULT_CALIBRATION
+from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.core.views import add_service_error
 from apps.engagements.models import Workstream
 from apps.inputs import selectors as input_selectors
 from apps.inputs.models import Input
 
 from . import selectors, services
-from .forms import ChoiceSetForm, DismissForm, FindingFilterForm
+from .forms import (
+    ALL_KINDS,
+    ChoiceSetForm,
+    DismissForm,
+    FindingFilterForm,
+    FlagForm,
+    JudgementForm,
+    RelatedDismissForm,
+)
 from .highlight import highlight
-from .models import Finding
+from .models import Finding, RevisionStatement
 
 PAGE_SIZE = 25
 RUN_FINDINGS_SHOWN = 50
+RELATED_PAGE_SIZE = 10
 
 
 class FindingListView(EngagementMixin, TemplateView):
@@ -58,6 +70,10 @@ class FindingListView(EngagementMixin, TemplateView):
             findings=page.object_list, matrix_workstreams=matrix_ws, matrix_rows=matrix_rows, my_ws=my_ws,
             latest_scan=selectors.latest_scan(engagement_id=self.engagement.pk),
         )
+        if self.label == Finding.Label.CONFLICT:
+            rfilters = {"workstream": my_ws} if filters.get("workstream") == my_ws and my_ws else {}
+            related = related_page(request=self.request, engagement_id=self.engagement.pk, filters=rfilters)
+            context.update(related_page=related, related=related.object_list, judge_kinds=ALL_KINDS)
         return context
 
 
@@ -199,10 +215,17 @@ class RunProgressView(RunObjectMixin, TemplateView):
 
 
 def input_findings_context(*, input: Input, membership: Membership) -> dict[str, Any]:
-    return {"input": input, "membership": membership, "engagement": membership.engagement,
-            "may": policies.flags(membership),
-            "input_findings": selectors.input_findings(input=input),
-            "checking": selectors.input_check_pending(input=input)}
+    context = {"input": input, "membership": membership, "engagement": membership.engagement,
+               "may": policies.flags(membership),
+               "input_findings": selectors.input_findings(input=input),
+               "checking": selectors.input_check_pending(input=input),
+               "related": selectors.input_related(input=input), "judge_kinds": ALL_KINDS}
+    may_flag = policies.is_pmo(membership) or policies.speaks_for_workstream(membership)
+    if may_flag and input.status == Input.Status.SUBMITTED:
+        mine = [(pk, f"{n}. {text[:90]}") for pk, n, text in RevisionStatement.objects.filter(
+            revision_id=input.current_revision_id).order_by("ordinal").values_list("pk", "ordinal", "text")]
+        context["flag_form"] = FlagForm(statements=mine) if mine else None
+    return context
 
 
 class InputFindingsView(EngagementMixin, TemplateView):
@@ -268,3 +291,121 @@ class ChoiceSetDeleteView(EngagementMixin, TemplateView):
         messages.success(request, f"Choice set {name!r} removed.")
         return redirect("conflicts:choice_sets", engagement_id=self.engagement.pk)
 
+
+
+# --- the second tier, flags by hand, calibration --------------------------------------------------------------
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+def related_page(*, request: HttpRequest, engagement_id: int, filters: dict[str, Any]) -> Any:
+    """One page (?rpage=) of the "needs a look" tier: two queries whatever the page size."""
+    qs = selectors.related_list(user=request.user, engagement_id=engagement_id, filters=filters)
+    return Paginator(qs, RELATED_PAGE_SIZE).get_page(request.GET.get("rpage"))
+
+
+class RelatedActionView(EngagementMixin, TemplateView):
+    """POST confirm (it is a conflict / merge candidate) or dismiss (not related) on a related pair."""
+
+    nav = "conflicts"
+    action = ""
+
+    def resolve_objects(self, **kwargs: Any) -> None:
+        self.pair = selectors.related_get(user=self.request.user, pair_id=kwargs["pair_id"],
+                                          engagement_id=self.engagement.pk)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect("conflicts:list", engagement_id=self.engagement.pk)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        back = _back(request, reverse("conflicts:list", kwargs={"engagement_id": self.engagement.pk}))
+        try:
+            if self.action == "confirm":
+                form = JudgementForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+                    return redirect(back)
+                finding = services.related_pair_confirm(pair=self.pair, actor=request.user, **form.cleaned_data)
+                messages.success(request, f"{self.pair.reference} is now {finding.reference}.")
+                return redirect("conflicts:finding", engagement_id=self.engagement.pk, finding_id=finding.pk)
+            form = RelatedDismissForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.related_pair_dismiss(pair=self.pair, actor=request.user, reason=reason)
+            messages.success(request, f"{self.pair.reference} dismissed: not related.")
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect(back)
+
+
+class FlagView(EngagementMixin, TemplateView):
+    """POST from the input page: flag one of its statements against another input's statement by hand."""
+
+    nav = "inputs"
+
+    def resolve_objects(self, **kwargs: Any) -> None:
+        self.input = input_selectors.input_get(user=self.request.user, input_id=kwargs["input_id"],
+                                               engagement_id=self.engagement.pk)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect("inputs:detail", engagement_id=self.engagement.pk, input_id=self.input.pk)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        mine = list(selectors.statement_list(user=request.user, engagement_id=self.engagement.pk,
+                                             input_id=self.input.pk).values_list("pk", "text"))
+        form = FlagForm(request.POST, statements=mine)
+        back = reverse("inputs:detail", kwargs={"engagement_id": self.engagement.pk, "input_id": self.input.pk})
+        if not form.is_valid():
+            messages.error(request, "Not flagged: " + "; ".join(
+                f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}" for k, v in form.errors.items()))
+            return redirect(back)
+        data = form.cleaned_data
+        other = selectors.statement_list(user=request.user, engagement_id=self.engagement.pk,
+                                         input_id=data["other_input"]).filter(ordinal=data["other_statement"]).first()
+        if other is None:
+            messages.error(request, f"Not flagged: IN-{data['other_input']} has no current statement no. "
+                                    f"{data['other_statement']}.")
+            return redirect(back)
+        try:
+            finding = services.finding_flag(engagement=self.engagement, actor=request.user,
+                                            statement_a_id=data["statement"], statement_b_id=other.pk,
+                                            label=data["label"], kind=data["kind"], explanation=data["explanation"])
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            messages.error(request, f"Not flagged: {exc.message}")
+            return redirect(back)
+        messages.success(request, f"Flagged as {finding.reference}.")
+        return redirect("conflicts:finding", engagement_id=self.engagement.pk, finding_id=finding.pk)
+
+
+class CalibrationView(EngagementMixin, TemplateView):
+    """The engagement's detection calibration: current thresholds, what they were learned from, history;
+    the PMO can reset it to the shipped default."""
+
+    nav = "conflicts"
+    template_name = "conflicts/calibration.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        history = Paginator(selectors.calibration_history(user=self.request.user, engagement_id=self.engagement.pk),
+                            PAGE_SIZE).get_page(self.request.GET.get("page"))
+        current = services.calibration_current(engagement_id=self.engagement.pk)
+        context.update(current=current, default=DEFAULT_CALIBRATION, is_default=current == DEFAULT_CALIBRATION,
+                       page=history, history=history.object_list)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            services.calibration_reset(engagement=self.engagement, actor=request.user)
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        messages.success(request, "Calibration reset to the shipped default; earlier judgements no longer count.")
+        return redirect("conflicts:calibration", engagement_id=self.engagement.pk)

@@ -10,6 +10,7 @@ from apps.conflicts import services
 from apps.conflicts.engine import scan
 from apps.conflicts.models import DetectionRun, Finding, RevisionStatement
 from apps.conflicts.services import corpus, detection, finding_inserts
+from apps.conflicts.services import scan as scan_service
 from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.inputs.services import input_revise, input_update_details, input_withdraw
 from apps.notifications.models import Notification
@@ -228,7 +229,7 @@ def test_a_scan_interrupted_after_some_batches_resumes_and_ends_with_the_same_fi
     expected = set(Finding.objects.values_list("fingerprint", flat=True))
     Finding.objects.all().delete()
 
-    real_commit = detection._commit_batch
+    real_commit = scan_service._commit
     calls = {"n": 0}
 
     def dying_commit(**kwargs):
@@ -238,17 +239,48 @@ def test_a_scan_interrupted_after_some_batches_resumes_and_ends_with_the_same_fi
         return real_commit(**kwargs)
 
     run = DetectionRun.objects.create(engagement=engagement, scope="full", triggered_by=pmo)
-    monkeypatch.setattr(detection, "_commit_batch", dying_commit)
+    monkeypatch.setattr(scan_service, "_commit", dying_commit)
     with pytest.raises(SystemExit):
         services.detection_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == "running" and run.done == 4 and 0 < run.done < run.total
-    monkeypatch.setattr(detection, "_commit_batch", real_commit)
-    services.detection_run_execute(run_id=run.pk)  # the redelivered message
+    assert list(run.batches.values_list("number", flat=True)) == [0, 1]
+    monkeypatch.setattr(scan_service, "_commit", real_commit)
+    services.detection_run_execute(run_id=run.pk)  # the run re-enqueued by a starting worker
     run.refresh_from_db()
     assert run.status == "succeeded" and run.done == run.total == undisturbed.total
     assert set(Finding.objects.values_list("fingerprint", flat=True)) == expected
     assert run.findings_new == len(expected)
+
+
+def test_a_batch_run_twice_writes_its_findings_once(make_input, it_lead, marketing_lead, data_lead, settings,
+                                                    engagement, pmo, monkeypatch):
+    """Chord idempotency: a batch delivered again (its worker died after committing) changes nothing."""
+    settings.CONFLICTS_SCAN_BATCH = 3
+    _seed(make_input, it_lead, marketing_lead, data_lead)
+    run = DetectionRun.objects.create(engagement=engagement, scope="full", triggered_by=pmo)
+    dispatched = []
+    monkeypatch.setattr(scan_service, "_dispatch", lambda run_id, numbers: dispatched.extend(numbers))
+    services.detection_run_execute(run_id=run.pk)  # plans, dispatches nothing (captured)
+    assert dispatched == [0, 1, 2]
+    assert scan_service.scan_batch_execute(run_id=run.pk, number=0) is True
+    first = sorted(Finding.objects.values_list("fingerprint", flat=True))
+    run.refresh_from_db()
+    done, new = run.done, run.findings_new
+    # the same batch again, also from a process that has to rebuild its plan
+    assert scan_service.scan_batch_execute(run_id=run.pk, number=0) is False
+    scan_service.scan_plans_clear()
+    prepared = scan_service._prepared_for(run)
+    assert scan_service._commit(run_id=run.pk, prepared=prepared, result=prepared.plan.run_batch(0)) is False
+    run.refresh_from_db()
+    assert (run.done, run.findings_new, run.batches.count()) == (done, new, 1)
+    assert sorted(Finding.objects.values_list("fingerprint", flat=True)) == first
+    for k in (2, 1, 2):  # the rest out of order, one twice: the last new one finishes the run
+        scan_service.scan_batch_execute(run_id=run.pk, number=k)
+    run.refresh_from_db()
+    assert run.status == "succeeded" and run.done == run.total == 8 and run.batches.count() == 3
+    fingerprints = list(Finding.objects.values_list("fingerprint", flat=True))
+    assert len(fingerprints) == len(set(fingerprints)) == run.findings_new
 
 
 def test_a_resumed_scan_starts_over_when_the_data_changed_meanwhile(
@@ -261,8 +293,9 @@ def test_a_resumed_scan_starts_over_when_the_data_changed_meanwhile(
     assert run.status == "succeeded" and run.done == run.total == 8 and run.findings_new == Finding.objects.count()
 
 
-def test_two_copies_of_one_run_cannot_both_commit_a_batch(engagement, pmo):
-    run = DetectionRun.objects.create(engagement=engagement, scope="full", status="running", done=4, total=10)
+def test_two_copies_of_one_incremental_run_cannot_both_commit(engagement, pmo):
+    run = DetectionRun.objects.create(engagement=engagement, scope="incremental", status="running", done=4,
+                                      total=10)
     assert detection._commit_batch(run_id=run.pk, expected_done=4, new_done=6, detections=[]) is True
     assert detection._commit_batch(run_id=run.pk, expected_done=4, new_done=6, detections=[]) is False
 

@@ -11,13 +11,12 @@ How the worker is set up:
 - this process sends tasks to Redis too: `task_always_eager` is switched off for the test;
 - CONFLICTS_SCAN_BATCH / CONFLICTS_SCAN_BATCH_SLEEP (read by the scan, test-only knobs) make the
   full scan commit small batches slowly enough to kill the worker in the middle;
-- CONFLICTS_SCAN_WORKERS / CONFLICTS_SCAN_PARALLEL_MIN make the scan fork its classifying helpers even
-  for this small corpus: forking from the prefork pool's (daemonic) child is what production does.
+- a full scan fans out as one `scan_batch` task per batch: every worker process takes batches.
 
 Recovery after the kill: the scan task is acks_late + reject_on_worker_lost, so the message stays
 unacknowledged in Redis; Redis would hand it out again only after the visibility timeout (1 h). A
 starting worker therefore re-enqueues unfinished runs (`apps.conflicts.tasks._recover_runs`, on
-`worker_ready`); the run resumes at its last committed batch.
+`worker_ready`); the run dispatches the batches not committed yet.
 """
 from __future__ import annotations
 
@@ -79,7 +78,7 @@ def _database_url() -> str:
 
 
 class Worker:
-    def __init__(self, name: str, log_dir: Path, **extra_env: str) -> None:
+    def __init__(self, name: str, log_dir: Path, concurrency: int = 1, **extra_env: str) -> None:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pmo_site.settings", "DEBUG": "1",
                "SECRET_KEY": "worker-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
                "DATABASE_URL": _database_url(), "REDIS_URL": REDIS_URL, "DB_CONN_MAX_AGE": "0", **extra_env}
@@ -87,7 +86,8 @@ class Worker:
         self.log_path = log_dir / f"{name}.log"
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "pmo_site", "worker", "--loglevel=INFO", "--concurrency=1",
+            [sys.executable, "-m", "celery", "-A", "pmo_site", "worker", "--loglevel=INFO",
+             f"--concurrency={concurrency}",
              "--pool=prefork", "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -124,8 +124,8 @@ class Worker:
 def workers(tmp_path):
     started: list[Worker] = []
 
-    def start(name: str, **env: str) -> Worker:
-        worker = Worker(name, tmp_path, **env)
+    def start(name: str, concurrency: int = 1, **env: str) -> Worker:
+        worker = Worker(name, tmp_path, concurrency, **env)
         started.append(worker)
         worker.wait_ready()
         return worker
@@ -149,9 +149,8 @@ def test_a_worker_killed_mid_scan_and_restarted_ends_with_exactly_the_undisturbe
         broker, workers, engagement, pmo):
     _seed_inputs(engagement=engagement, author=pmo, bodies=_bodies(60))
     total = corpus.current_statements(engagement_id=engagement.pk).count()
-    slow = {"CONFLICTS_SCAN_BATCH": "8", "CONFLICTS_SCAN_BATCH_SLEEP": "0.3", "CONFLICTS_SCAN_WORKERS": "2",
-            "CONFLICTS_SCAN_PARALLEL_MIN": "0"}
-    first = workers("scan-a", **slow)
+    slow = {"CONFLICTS_SCAN_BATCH": "8", "CONFLICTS_SCAN_BATCH_SLEEP": "0.3"}
+    first = workers("scan-a", concurrency=2, **slow)
 
     run = detection_run_start(engagement=engagement, actor=pmo)  # committed; the task goes to Redis
     progress = _wait(lambda: DetectionRun.objects.filter(pk=run.pk, done__gte=1, done__lte=total - 9).first(),
@@ -162,15 +161,16 @@ def test_a_worker_killed_mid_scan_and_restarted_ends_with_exactly_the_undisturbe
     killed_at = run.done
     assert progress.done <= killed_at
 
-    second = workers("scan-b", **slow)
+    second = workers("scan-b", concurrency=2, **slow)
     _wait(lambda: DetectionRun.objects.filter(pk=run.pk, status__in=["succeeded", "failed"]).exists(), 180,
           "the restarted worker to finish the scan", second)
     run.refresh_from_db()
     assert run.status == "succeeded", (run.errors, second.output())
     assert run.done == run.total == total
-    assert "re-enqueued unfinished detection run" in second.output()
-    assert f"detection run {run.pk}: {total} statements" in second.output()
-    assert "candidate lists by 2 helpers" in second.output()  # classified by processes the pool child forked
+    assert run.batches.count() == run.batch_count > 2
+    log = second.log_path.read_text()
+    assert "re-enqueued unfinished detection run" in log
+    assert f"detection run {run.pk}: {total} statements finished in {run.batch_count} batches" in log
     disturbed = list(Finding.objects.filter(engagement=engagement).values_list("fingerprint", flat=True))
     assert disturbed and len(disturbed) == len(set(disturbed)) == run.findings_new
 
@@ -178,11 +178,28 @@ def test_a_worker_killed_mid_scan_and_restarted_ends_with_exactly_the_undisturbe
     Finding.objects.filter(engagement=engagement).delete()
     corpus.warm_index_clear()
     calm = DetectionRun.objects.create(engagement=engagement, scope="full", triggered_by=pmo)
+    broker.conf.task_always_eager = True  # its batches run here, in order, with no broker
     detection_run_execute(run_id=calm.pk)
     calm.refresh_from_db()
     assert calm.status == "succeeded"
     undisturbed = set(Finding.objects.filter(engagement=engagement).values_list("fingerprint", flat=True))
     assert set(disturbed) == undisturbed
+
+
+def test_a_fanned_out_scan_is_shared_by_two_workers_and_completes(broker, workers, engagement, pmo):
+    _seed_inputs(engagement=engagement, author=pmo, bodies=_bodies(60))
+    total = corpus.current_statements(engagement_id=engagement.pk).count()
+    knobs = {"CONFLICTS_SCAN_BATCH": "10", "CONFLICTS_SCAN_BATCH_SLEEP": "0.2"}
+    one, two = workers("fan-a", **knobs), workers("fan-b", **knobs)
+    run = detection_run_start(engagement=engagement, actor=pmo)
+    _wait(lambda: DetectionRun.objects.filter(pk=run.pk, status__in=["succeeded", "failed"]).exists(), 180,
+          "the two workers to finish the scan", two)
+    run.refresh_from_db()
+    assert run.status == "succeeded" and run.done == run.total == total, (run.errors, one.output(), two.output())
+    per_worker = set(run.batches.values_list("worker", flat=True))
+    assert run.batches.count() == run.batch_count and len(per_worker) == 2, per_worker  # both took batches
+    fingerprints = list(Finding.objects.filter(engagement=engagement).values_list("fingerprint", flat=True))
+    assert fingerprints and len(fingerprints) == len(set(fingerprints)) == run.findings_new
 
 
 def test_a_submitted_input_is_checked_by_the_real_worker_and_its_conflict_appears_on_the_page(

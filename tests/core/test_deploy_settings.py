@@ -35,5 +35,6 @@ def test_a_malformed_boolean_setting_fails_loudly():
 
 
 def test_a_retired_environment_name_stops_start_up_naming_the_new_one():
-    result = _run({"DJANGO_SETTINGS_MODULE": "pmo_site.settings", "DEBUG": "1", "CONCORD_SCAN_WORKERS": "2"}, "check")
-    assert result.returncode != 0 and "CONCORD_SCAN_WORKERS was renamed CONFLICTS_SCAN_WORKERS" in result.stderr
+    result = _run({"DJANGO_SETTINGS_MODULE": "pmo_site.settings", "DEBUG": "1", "CONCORD_SCAN_BATCH_SIZE": "8"},
+                  "check")
+    assert result.returncode != 0 and "CONCORD_SCAN_BATCH_SIZE was renamed CONFLICTS_SCAN_BATCH" in result.stderr

@@ -16,6 +16,13 @@ from .detection import (
     detection_run_start,
     detection_runs_to_recover,
 )
+from .feedback import (
+    calibration_current,
+    calibration_reset,
+    finding_flag,
+    related_pair_confirm,
+    related_pair_dismiss,
+)
 from .findings import (
     finding_acknowledge,
     finding_dismiss,
@@ -23,8 +30,15 @@ from .findings import (
     finding_release_from_alignment,
     finding_resolve,
 )
+from .scan import scan_batch_execute
 
 __all__ = [
+    "calibration_current",
+    "calibration_reset",
+    "finding_flag",
+    "related_pair_confirm",
+    "related_pair_dismiss",
+    "scan_batch_execute",
     "choice_set_create",
     "choice_set_delete",
     "detection_input_details_changed",

@@ -181,7 +181,7 @@ def _sync(warm: _Warm, current: dict[int, _Signature]) -> None:
 
 def check_against_corpus(
     *, engagement_id: int, choice_sets: tuple[EngineChoiceSet, ...], new: Sequence[Statement],
-    exclude: Callable[[Statement, Statement], bool],
+    exclude: Callable[[Statement, Statement], bool], related_min: float | None = None,
 ) -> list[EngineFinding]:
     """Run the engine's incremental `check` of `new` against this process's warm index of the corpus.
 
@@ -218,7 +218,7 @@ def check_against_corpus(
             }
             _sync(warm, current)
         warm.top, warm.stamp = top_now, stamp_now
-        return check(new, warm.index, choice_sets=choice_sets, exclude=exclude)
+        return check(new, warm.index, choice_sets=choice_sets, exclude=exclude, related_min=related_min)
 
 
 def warm_index_clear() -> None:

@@ -14,16 +14,10 @@ Loss-free and duplicate-free by construction:
 """
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import queue
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from multiprocessing.connection import Connection
 from typing import Any
 
 from django.conf import settings
@@ -35,9 +29,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, Role, User
 from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
-from apps.conflicts.engine import Statement, StatementIndex, Verdict, classify, wordnet
-from apps.conflicts.engine import detect as engine_detect
-from apps.conflicts.engine.classifier import load_model
+from apps.conflicts.engine import Statement, Verdict
 from apps.core.errors import ApplicationError
 from apps.core.hashing import canonical_json, sha256_text
 from apps.core.jobs import enqueue_on_commit
@@ -46,7 +38,8 @@ from apps.inputs.models import Input, InputRevision
 from apps.notifications.services import notify
 
 from ..models import DetectionRun, Finding, RevisionStatement
-from . import corpus, forked
+from . import corpus, related
+from .feedback import calibration_current
 from .finding_inserts import chunks, insert_new
 
 logger = logging.getLogger(__name__)
@@ -294,19 +287,6 @@ def _claim(run_id: int, *, phase: str) -> DetectionRun | None:
     return run
 
 
-@transaction.atomic
-def _finish_scan(run_id: int) -> None:
-    run = DetectionRun.objects.select_for_update().get(pk=run_id)
-    if run.status != DetectionRun.Status.RUNNING:
-        return
-    _mark_finished(run)
-    run.save()
-    audit_log(actor=None, action="conflicts.detection_run.finished", target=run, engagement=run.engagement_id,
-              changes={"scope": run.scope, "statements": run.total, "findings_new": run.findings_new,
-                       "findings_seen": run.findings_seen, "errors": len(run.errors)})
-    _notify_digest(run)
-
-
 # --- executing runs -------------------------------------------------------------------------------------------
 
 
@@ -318,7 +298,9 @@ def detection_run_execute(*, run_id: int) -> None:
     if run.scope == DetectionRun.Scope.INCREMENTAL:
         _execute_incremental(run_id)
     else:
-        _execute_scan(run_id)
+        from .scan import scan_execute
+
+        scan_execute(run_id=run_id)
 
 
 def _execute_incremental(run_id: int) -> None:
@@ -336,249 +318,16 @@ def _execute_incremental(run_id: int) -> None:
     new = [corpus.engine_statement(r) for r in rows]
     DetectionRun.objects.filter(pk=run_id).update(total=len(new))
     choice_sets = corpus.engine_choice_sets(engagement_id=item.engagement_id)
+    cal = calibration_current(engagement_id=item.engagement_id)
     found = corpus.check_against_corpus(engagement_id=item.engagement_id, choice_sets=choice_sets, new=new,
-                                        exclude=corpus.exclusion()) if new else []
-    detections = [finding_fields(engagement_id=item.engagement_id, a=f.a, b=f.b, verdict=f.verdict) for f in found]
+                                        exclude=corpus.exclusion(), related_min=cal.related_min) if new else []
+    detections, related_rows = related.sort_tiers(engagement_id=item.engagement_id, found=found, cal=cal)
+    if related_rows:
+        with transaction.atomic():
+            new_related = related.related_upsert(run=run, rows=related_rows)
+            DetectionRun.objects.filter(pk=run_id).update(related_new=new_related)
     _commit_batch(run_id=run_id, expected_done=run.done, new_done=len(new), detections=detections,
                   notify_each=True, finish=True)
-
-
-class _ScanPlan:
-    """Which pairs a full scan classifies, decided per statement without memory of earlier batches.
-
-    Exactly the engine's `scan`: pair (i, j), i < j, is classified once, with the context score from
-    i's candidate list if j is in it, otherwise from j's. Statement j's list is recomputed on demand
-    (and memoised), so a scan resumed at any statement makes the same decisions as one that never
-    stopped.
-    """
-
-    def __init__(self, statements: Sequence[Statement], index: StatementIndex) -> None:
-        self.statements = statements
-        self.index = index
-        self.order = {st.key: i for i, st in enumerate(statements)}
-        self.limit = getattr(engine_detect, "CANDIDATE_LIMIT", 12)
-        self.min_score = getattr(engine_detect, "MIN_CANDIDATE_SCORE", 0.0)
-        self._memo: dict[int, dict[int, float]] = {}
-
-    def candidates(self, i: int) -> dict[int, float]:
-        got = self._memo.get(i)
-        if got is None:
-            got = {}
-            for cand, score in self.index.candidates(self.statements[i], limit=self.limit):
-                j = self.order.get(cand.key)
-                if j is not None and j != i and score >= self.min_score:
-                    got.setdefault(j, score)
-            self._memo[i] = got
-        return got
-
-    def learn(self, lists: dict[int, dict[int, float]]) -> None:
-        """Candidate lists computed elsewhere (a forked helper) from the same index."""
-        self._memo.update(lists)
-
-    def pairs_of(self, i: int) -> list[tuple[int, int, float]]:
-        out = []
-        for j, score in self.candidates(i).items():
-            if j > i:
-                out.append((i, j, score))
-            elif i not in self.candidates(j):
-                out.append((j, i, score))
-        return out
-
-
-# A statement's share of a batch: (statement position, Finding columns of its findings, its errors).
-_Part = list[tuple[int, list[dict[str, Any]], list[str]]]
-# What a scan commits at a time: (statements done after this batch, Finding columns, errors).
-_Batch = tuple[int, list[dict[str, Any]], list[str]]
-
-
-@dataclass
-class _ScanWork:
-    """What a full scan classifies; forked helpers inherit it as it is (copy-on-write)."""
-
-    engagement_id: int
-    statements: Sequence[Statement]
-    plan: _ScanPlan
-    choice_sets: tuple[Any, ...]
-    exclude: Callable[[Statement, Statement], bool]
-
-    def statement(self, i: int) -> tuple[list[dict[str, Any]], list[str]]:
-        """The findings and errors of the pairs statement i decides (see `_ScanPlan`)."""
-        detections: list[dict[str, Any]] = []
-        errors: list[str] = []
-        for lo, hi, score in self.plan.pairs_of(i):
-            a, b = self.statements[lo], self.statements[hi]
-            if self.exclude(a, b):
-                continue
-            try:
-                verdict = classify(a, b, choice_sets=self.choice_sets, context_similarity=score)
-            except Exception as exc:  # noqa: BLE001 - one bad pair must not sink the scan
-                logger.exception("classify failed for %s / %s", a.key, b.key)
-                errors.append(f"{a.key}/{b.key}: {type(exc).__name__}: {exc}"[:300])
-                continue
-            if verdict.label != "neutral":
-                detections.append(finding_fields(engagement_id=self.engagement_id, a=a, b=b, verdict=verdict))
-        return detections, errors
-
-    def part(self, start: int, end: int, k: int = 0, parts: int = 1) -> _Part:
-        """Statements start..end-1 that are ≡ k (mod parts), those with findings or errors."""
-        out: _Part = []
-        for i in range(start + (k - start) % parts, end, parts):
-            detections, errors = self.statement(i)
-            if detections or errors:
-                out.append((i, detections, errors))
-        return out
-
-
-def _merge(parts: Sequence[_Part]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Helpers' shares of one batch in statement order: the same rows, in the same order, as one process."""
-    rows = sorted((row for part in parts for row in part), key=lambda row: row[0])
-    return [d for _, ds, _ in rows for d in ds], [e for _, _, es in rows for e in es]
-
-
-def _serial_batches(work: _ScanWork, start: int, batch: int) -> Iterator[_Batch]:
-    n = len(work.statements)
-    for s in range(start, n, batch):
-        end = min(n, s + batch)
-        yield end, *_merge([work.part(s, end)])
-
-
-# --- classifying in forked helper processes (plumbing in forked.py) ------------------------------------
-
-
-def _scan_workers(remaining: int) -> int:
-    """Processes to classify `remaining` statements with: 1 (this one) or that many forked helpers."""
-    if not hasattr(os, "fork") or remaining < int(_setting("CONFLICTS_SCAN_PARALLEL_MIN", 1000)):
-        return 1
-    wanted = int(_setting("CONFLICTS_SCAN_WORKERS", 0)) or forked.cpus()
-    return max(1, min(wanted, remaining))
-
-
-def _prepare_fork() -> None:
-    """Load what the engine loads lazily once here, so every helper shares it instead of loading its own."""
-    wordnet.available()
-    load_model()
-
-
-def _plan_in_parallel(work: _ScanWork, start: int, count: int) -> None:
-    """The candidate lists of statements start.. computed by `count` helpers; each helper of the
-    classifying phase then inherits all of them instead of recomputing its neighbours' lists."""
-    n = len(work.statements)
-
-    def job(k: int, conn: Connection) -> None:  # pragma: no cover - runs in a helper
-        conn.send({i: work.plan.candidates(i) for i in range(start + (k - start) % count, n, count)})
-
-    try:
-        helpers = forked.fork_helpers(count, job)
-    except OSError:
-        logger.warning("could not fork detection scan helpers; candidate lists are computed as needed",
-                       exc_info=True)
-        return
-    try:
-        for h in helpers:
-            work.plan.learn(h.conn.recv())
-    except (EOFError, OSError):
-        logger.warning("a detection scan helper ended early; the remaining candidate lists are computed "
-                       "as needed")
-    finally:
-        forked.stop(helpers)
-
-
-def _parallel_batches(work: _ScanWork, start: int, batch: int, count: int) -> Iterator[_Batch]:
-    """The same batches as `_serial_batches`, classified by `count` helpers that run ahead of the commits."""
-    n = len(work.statements)
-
-    def job(k: int, conn: Connection) -> None:  # pragma: no cover - runs in a helper
-        for s in range(start, n, batch):
-            conn.send((s, work.part(s, min(n, s + batch), k, count)))
-        conn.send(None)
-
-    try:
-        helpers = forked.fork_helpers(count, job)
-    except OSError:
-        logger.warning("could not fork detection scan helpers; scanning in this process", exc_info=True)
-        yield from _serial_batches(work, start, batch)
-        return
-    queues: list[queue.SimpleQueue] = []
-    s = start
-    try:
-        for h in helpers:
-            q: queue.SimpleQueue = queue.SimpleQueue()
-            h.thread = threading.Thread(target=forked.drain, args=(h.conn, q), daemon=True,
-                                        name=f"scan-helper-{h.pid}")
-            try:
-                h.thread.start()
-            except RuntimeError as exc:  # no thread to be had
-                h.thread = None
-                raise forked.HelperLost from exc
-            queues.append(q)
-        while s < n:
-            parts = []
-            for q in queues:
-                msg = q.get()
-                if not (isinstance(msg, tuple) and len(msg) == 2 and msg[0] == s):
-                    raise forked.HelperLost
-                parts.append(msg[1])
-            end = min(n, s + batch)
-            yield end, *_merge(parts)
-            s = end
-    except forked.HelperLost:
-        logger.warning("a detection scan helper ended early; finishing the scan in this process from "
-                       "statement %s", s)
-        forked.stop(helpers)
-        helpers = []
-        yield from _serial_batches(work, s, batch)
-    finally:
-        forked.stop(helpers)
-
-
-
-
-def _execute_scan(run_id: int) -> None:
-    run = _claim(run_id, phase="indexing")
-    if run is None:
-        return
-    engagement_id = run.engagement_id
-    corpus.statements_record_missing(engagement_id=engagement_id)
-    rows = corpus.statement_rows(engagement_id=engagement_id)
-    choice_sets = corpus.engine_choice_sets(engagement_id=engagement_id)
-    snapshot = corpus.corpus_snapshot(rows, choice_sets)
-    with transaction.atomic():
-        locked = DetectionRun.objects.select_for_update().get(pk=run_id)
-        if locked.snapshot != snapshot:
-            # first start, or the data changed since the interrupted attempt: start from zero
-            locked.snapshot, locked.done, locked.total = snapshot, 0, len(rows)
-            locked.save(update_fields=["snapshot", "done", "total", "updated_at"])
-        done = locked.done
-    started = time.perf_counter()
-    statements = [corpus.engine_statement(r) for r in rows]
-    index = StatementIndex(choice_sets=choice_sets)
-    index.add(statements)
-    DetectionRun.objects.filter(pk=run_id).update(phase="checking", updated_at=timezone.now())
-    work = _ScanWork(engagement_id, statements, _ScanPlan(statements, index), choice_sets, corpus.exclusion())
-    batch, pause = _batch_size(), _batch_sleep()
-    helpers = _scan_workers(len(statements) - done)
-    indexed = planned = time.perf_counter()
-    if helpers > 1:
-        _prepare_fork()
-        _plan_in_parallel(work, done, helpers)
-        planned = time.perf_counter()
-        batches = _parallel_batches(work, done, batch, helpers)
-    else:
-        batches = _serial_batches(work, done, batch)
-    with contextlib.closing(batches):
-        for end, detections, errors in batches:
-            if pause:
-                time.sleep(pause)
-            if not _commit_batch(run_id=run_id, expected_done=done, new_done=end, detections=detections,
-                                 errors=errors):
-                logger.info("detection run %s is being executed elsewhere; stopping this copy", run_id)
-                return
-            done = end
-    _finish_scan(run_id)
-    logger.info("detection run %s: %d statements indexed in %.1f s, %s, classified and written in %.1f s",
-                run_id, len(statements), indexed - started,
-                f"candidate lists by {helpers} helpers in {planned - indexed:.1f} s" if helpers > 1 else "serial",
-                time.perf_counter() - planned)
 
 
 @transaction.atomic
@@ -669,6 +418,8 @@ def _queue_incremental(*, item: Input, revision: InputRevision) -> DetectionRun:
 
 
 def _supersede(*, item: Input, why: str, kinds: Sequence[str] | None = None) -> int:
+    if kinds is None:
+        related.related_supersede(input_id=item.pk)
     qs = Finding.objects.filter(Q(input_a=item) | Q(input_b=item), status__in=SUPERSEDABLE)
     if kinds is not None:
         qs = qs.filter(kind__in=list(kinds))

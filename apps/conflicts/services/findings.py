@@ -74,6 +74,7 @@ def finding_acknowledge(*, finding: Finding, actor: User) -> Finding:
     old = _set_status(locked, Finding.Status.ACKNOWLEDGED)
     audit_log(actor=actor, action="conflicts.finding.acknowledged", target=locked, engagement=locked.engagement_id,
               changes={"status": [old, locked.status]})
+    _learn(locked, actor=actor, what="acknowledged")
     return _refresh(finding, locked)
 
 
@@ -93,7 +94,17 @@ def finding_dismiss(*, finding: Finding, actor: User, reason: str) -> Finding:
     old = _set_status(locked, Finding.Status.DISMISSED, dismissed_reason=reason)
     audit_log(actor=actor, action="conflicts.finding.dismissed", target=locked, engagement=locked.engagement_id,
               changes={"status": [old, locked.status], "reason": reason, "fingerprint": locked.fingerprint})
+    _learn(locked, actor=actor, what="dismissed")
     return _refresh(finding, locked)
+
+
+def _learn(finding: Finding, *, actor: User, what: str) -> None:
+    """A person's verdict on a detected finding is a label for the engagement's calibration."""
+    if finding.origin != Finding.Origin.DETECTED:
+        return
+    from .feedback import calibration_refit  # feedback builds on this module
+
+    calibration_refit(engagement_id=finding.engagement_id, actor=actor, reason=f"{finding.reference} {what}")
 
 
 @transaction.atomic

@@ -52,6 +52,9 @@ class Command(BaseCommand):
         dp.add_argument("--runs", type=int, default=9)
         dp.add_argument("--yes", action="store_true", help="confirm that the configured database is a scratch one")
         dp.add_argument("--full-scan", action="store_true", help="also time a full scan of the seeded engagement")
+        dp.add_argument("--workers", default="",
+                        help="comma-separated worker process counts, e.g. 1,2: time the full scan fanned out over a "
+                             "real Celery worker with that --concurrency on REDIS_URL (0 = in this process)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -66,8 +69,9 @@ class Command(BaseCommand):
                                    "database; point DATABASE_URL at a scratch database and pass --yes.")
             from apps.conflicts.bench import bench_db
 
+            workers = [int(x) for x in options["workers"].split(",") if x.strip()]
             bench_db(n_inputs=options["inputs"], runs=options["runs"], out=self.stdout,
-                     full_scan=options["full_scan"])
+                     full_scan=options["full_scan"] or bool(workers), workers=workers)
             return
         with _open(options["file"]) as fh:
             try:

@@ -1,0 +1,96 @@
+"""The second tier ("related across workstreams — needs a look") and how engine output is sorted into tiers.
+
+A classified pair goes, through the engagement's calibration (`engine.feedback.tier`), to a finding,
+to this tier, or nowhere. Related pairs are stored once per statement pair (the same pair key as
+findings); a pair that already is a finding is never also a related pair.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.conflicts.engine import Finding as EngineFinding
+from apps.conflicts.engine import Statement
+from apps.conflicts.engine.classifier import Verdict
+from apps.conflicts.engine.feedback import Calibration, tier
+
+from ..models import DetectionRun, Finding, RelatedPair
+from .finding_inserts import chunks
+
+
+def _side(st: Statement) -> tuple[int, str, int, int]:
+    return (int(st.meta["input_id"]), st.meta["body_sha256"], st.start, st.end)
+
+
+def related_fields(*, engagement_id: int, found: EngineFinding) -> dict[str, Any]:
+    """The RelatedPair columns for a pair, side A the canonically smaller side (as for findings)."""
+    from .detection import fingerprints
+
+    a, b = found.a, found.b
+    if _side(b) < _side(a):
+        a, b = b, a
+    _, pair_key = fingerprints(engagement_id=engagement_id, a=a, b=b, kind="")
+    v = found.verdict
+    return {
+        "engagement_id": engagement_id, "pair_key": pair_key,
+        "revision_a_id": int(a.meta["revision_id"]), "revision_b_id": int(b.meta["revision_id"]),
+        "input_a_id": int(a.meta["input_id"]), "input_b_id": int(b.meta["input_id"]),
+        "workstream_a_id": int(a.meta["workstream_id"]), "workstream_b_id": int(b.meta["workstream_id"]),
+        "statement_a": a.text, "statement_b": b.text, "span_a": [a.start, a.end], "span_b": [b.start, b.end],
+        "similarity": round(float(found.similarity), 4), "engine_label": v.label, "engine_kind": v.kind or "",
+        "engine_score": float(v.score),
+    }
+
+
+def _promoted(found: EngineFinding, label: str) -> Verdict:
+    """A neutral pair the engagement's calibration promotes to a finding: say why, plainly."""
+    a_ws, b_ws = found.a.meta.get("workstream", "one workstream"), found.b.meta.get("workstream", "another")
+    what = "conflicts" if label == "conflict" else "merge candidates"
+    return Verdict(label, "other" if label == "conflict" else "overlap", round(found.similarity, 3), "calibrated",
+                   f"{a_ws} and {b_ws} say closely related things (similarity {found.similarity:.2f}); pairs this "
+                   f"similar were confirmed as {what} in this engagement.",
+                   (found.a.text, found.b.text), ((0, len(found.a.text)),), ((0, len(found.b.text)),))
+
+
+def sort_tiers(*, engagement_id: int, found: Sequence[EngineFinding], cal: Calibration
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(Finding columns, RelatedPair columns) for classified pairs, by the engagement's calibration."""
+    from .detection import finding_fields
+
+    findings, related = [], []
+    for f in found:
+        where = tier(cal, label=f.verdict.label, score=f.verdict.score, similarity=f.similarity)
+        if where in ("conflict", "duplicate"):
+            verdict = f.verdict if f.verdict.label == where else _promoted(f, where)
+            findings.append({**finding_fields(engagement_id=engagement_id, a=f.a, b=f.b, verdict=verdict),
+                             "similarity": round(float(f.similarity), 4)})
+        elif where == "related":
+            related.append(related_fields(engagement_id=engagement_id, found=f))
+    return findings, related
+
+
+def related_upsert(*, run: DetectionRun | None, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert the related pairs not seen before; a pair that is (or was) a finding or a related pair is
+    left alone, so a dismissed one stays dismissed. Returns how many were new."""
+    by_key: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        by_key.setdefault(row["pair_key"], row)
+    if not by_key:
+        return 0
+    known: set[str] = set()
+    for part in chunks(list(by_key)):
+        known.update(Finding.objects.filter(pair_key__in=part).values_list("pair_key", flat=True))
+        known.update(RelatedPair.objects.filter(pair_key__in=part).values_list("pair_key", flat=True))
+    fresh = [RelatedPair(**row, run=run) for key, row in by_key.items() if key not in known]
+    RelatedPair.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)  # a racing insert is skipped
+    return len(fresh)
+
+
+def related_supersede(*, input_id: int) -> int:
+    """The input changed: its open related pairs no longer describe current text."""
+    return RelatedPair.objects.filter(Q(input_a_id=input_id) | Q(input_b_id=input_id),
+                                      status=RelatedPair.Status.OPEN).update(
+        status=RelatedPair.Status.SUPERSEDED, updated_at=timezone.now())
