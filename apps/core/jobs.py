@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import current_app
+from celery import Task, current_app
+
+
+def registered_task(task_name: str) -> Task:
+    return current_app.tasks[task_name]  # KeyError: the app's tasks module was not imported in ready()
 
 
 def enqueue_on_commit(task_name: str, *args: Any) -> None:
-    task = current_app.tasks[task_name]  # KeyError: the app's tasks module was not imported in ready()
-    task.delay_on_commit(*args)
+    registered_task(task_name).delay_on_commit(*args)

@@ -33,6 +33,7 @@ from apps.audit.services import audit_log
 from apps.conflicts.engine.detect import BatchResult, ScanPlan
 from apps.conflicts.engine.feedback import Calibration
 from apps.core.hashing import canonical_json, sha256_text
+from apps.core.jobs import registered_task
 
 from ..models import DetectionRun, ScanBatch
 from . import corpus, detection, related
@@ -126,8 +127,7 @@ def scan_execute(*, run_id: int) -> None:
 def _dispatch(run_id: int, numbers: list[int]) -> None:
     from celery import group
 
-    from ..tasks import scan_batch
-
+    scan_batch = registered_task("conflicts.scan_batch")  # by name: the tasks module imports these services
     group(scan_batch.si(run_id, k) for k in numbers).apply_async()
 
 
