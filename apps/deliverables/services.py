@@ -20,6 +20,7 @@ from apps.core.stale import CurrentText, refuse_stale_edit
 from apps.engagements.models import Engagement, Objective
 from apps.inputs.models import Input, InputRevision
 
+from . import hooks
 from .models import Deliverable, DeliverableVersion, Section, TraceLink
 from .rendering import SectionText, render_document
 
@@ -449,4 +450,5 @@ def version_publish(*, deliverable: Deliverable, actor: User) -> DeliverableVers
     audit_log(actor=actor, action="deliverables.version.published", target=version, engagement=locked.engagement_id,
               changes={"number": version.number, "content_sha256": sha, "sections": len(sections),
                        "suspect_links": len(suspects)})
+    hooks.version_published(version=version)  # e.g. outgoing webhooks, written in this transaction
     return version

@@ -29,6 +29,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, Role, User
 from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
+from apps.conflicts import hooks
 from apps.conflicts.engine import Statement, Verdict
 from apps.core.errors import ApplicationError
 from apps.core.hashing import canonical_json, sha256_text
@@ -266,6 +267,8 @@ def _commit_batch(*, run_id: int, expected_done: int, new_done: int, detections:
                            "statements_done": new_done})
         if notify_each:
             _notify_each(result.new_findings(), engagement_id=run.engagement_id)
+        # e.g. outgoing webhooks: their deliveries are written in this batch's transaction, sent after commit
+        hooks.findings_opened(findings=result.new_findings(), engagement_id=run.engagement_id)
     return True
 
 
