@@ -16,6 +16,7 @@ from apps.engagements.api import (
 )
 from apps.inputs.api import InputRequestViewSet, InputViewSet
 from apps.notifications import api_routes as notifications_routes
+from apps.planning import api_routes as planning_routes
 
 router = DefaultRouter()
 router.register("engagements", EngagementViewSet, basename="engagement")
@@ -25,7 +26,8 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("inputs", InputViewSet, basename="input")
 router.register("input-requests", InputRequestViewSet, basename="input-request")
-for app_routes in (conflicts_routes, alignment_routes, deliverables_routes, approvals_routes, notifications_routes):
+for app_routes in (conflicts_routes, alignment_routes, deliverables_routes, approvals_routes, notifications_routes,
+                   planning_routes):
     app_routes.register(router)
 
 urlpatterns = [

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.deliverables",
     "apps.approvals",
     "apps.notifications",
+    "apps.planning",
     "apps.workspace",
 ]
 
@@ -129,6 +130,13 @@ STORAGES = {
     },
 }
 
+# Uploaded files (delivered documents of the plan of work). Never served from a public URL: a view checks
+# membership and streams them, so MEDIA_URL is deliberately unused.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+PLANNING_UPLOAD_MAX_BYTES = env_int("PLANNING_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+if PLANNING_UPLOAD_MAX_BYTES <= 0:
+    raise ImproperlyConfigured("PLANNING_UPLOAD_MAX_BYTES must be a positive number of bytes")
+
 # --- e-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -188,6 +196,7 @@ SPECTACULAR_SETTINGS = {
         "InputKindEnum": "apps.inputs.models.Input.Kind",
         "OrganizationKindEnum": "apps.accounts.models.Organization.Kind",
         "AlignmentSessionStatusEnum": "apps.alignment.models.AlignmentSession.Status",
+        "WorkItemStatusEnum": "apps.planning.models.WorkItem.Status",
     },
 }
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("e/", include("apps.alignment.urls")),
     path("e/", include("apps.deliverables.urls")),
     path("e/", include("apps.approvals.urls")),
+    path("e/", include("apps.planning.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("markdown/preview/", input_views.markdown_preview, name="markdown-preview"),
     path("api/v1/", include("pmo_site.api_urls")),

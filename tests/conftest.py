@@ -155,3 +155,9 @@ def api_as() -> Callable[[User | None], APIClient]:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files (delivered documents) go to a per-test directory, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -92,7 +92,27 @@ def world(db, engagement, workstreams, personas, objective, make_input):
         actor=pmo, engagement=engagement, topic=f"{MARKER} request", due_date=timezone.localdate() + timedelta(days=7),
         workstreams=[workstreams["it"], workstreams["data"]])
     objects.update(_other_apps_objects(engagement, workstreams, pmo, personas["customer"], a, b, objective))
+    objects.update(_planning_objects(engagement, workstreams, pmo, objective, objects))
     return objects
+
+
+def _planning_objects(engagement, workstreams, pmo, objective, objects) -> dict:
+    from django.core.files.base import ContentFile
+
+    from apps.planning import services as planning
+    from apps.planning.models import DeliveredDocument
+
+    item = planning.workitem_create(actor=pmo, engagement=engagement, objective=objective,
+                                    workstream=workstreams["it"], code="W1", title=f"{MARKER} work",
+                                    planned_start=timezone.localdate(), planned_end=timezone.localdate())
+    link = planning.workitem_link_add(actor=pmo, work_item=item, input=objects["input"])
+    definition = planning.definition_create(actor=pmo, work_item=item, title=f"{MARKER} deliverable",
+                                            due_date=timezone.localdate())
+    document = DeliveredDocument(definition=definition, original_name="spec.txt", content_type="text/plain",
+                                 size=6, sha256="0" * 64, uploaded_by=pmo)
+    document.file.save("spec.txt", ContentFile(MARKER.encode()), save=False)
+    document.save()
+    return {"work_item": item, "work_item_link": link, "definition": definition, "document": document}
 
 
 def _other_apps_objects(engagement, workstreams, pmo, customer, a, b, objective) -> dict:
@@ -162,7 +182,8 @@ OBJECT_KWARGS = {
     "trace_link_id": "trace_link", "version_id": "version", "submission_id": "submission",
     "signature_id": "signature", "change_item_id": "change_item", "comment_id": "comment",
     "notification_id": "notification", "request_id": "input_request", "objective_id": "objective",
-    "workstream_id": "workstream", "pair_id": "related_pair",
+    "workstream_id": "workstream", "pair_id": "related_pair", "work_item_id": "work_item",
+    "work_item_link_id": "work_item_link", "definition_id": "definition", "document_id": "document",
 }
 # Where one app uses a kwarg name another app uses for a different object.
 ROUTE_KWARGS = {"approvals:address_item": {"item_id": "change_item"}}
@@ -178,7 +199,9 @@ API_BASENAMES = {
     "version": "version", "version-approval": "version", "signature": "signature",
     "submission": "submission", "change-request-item": "change_item", "section-comment": "comment",
     "notification": "notification", "engagement-trace": "engagement", "related-pair": "related_pair",
-    "statement": "statement", "calibration": "calibration",
+    "statement": "statement", "calibration": "calibration", "work-item": "work_item",
+    "work-item-link": "work_item_link", "deliverable-definition": "definition", "engagement-plan": "engagement",
+    "input-detection": "input",
 }
 # Routes about the signed-in user's own settings (not an engagement's data): anyone may change their own.
 SELF_SERVICE_PREFIXES = ("notifications/", "api/v1/notifications/")

@@ -641,3 +641,16 @@ def decisions_mark_suspect_for_revision(*, revision: InputRevision, actor: User 
                   changes={"input": revision.input.reference, "revision": revision.number})
         marked += 1
     return marked
+
+
+def decisions_mark_suspect(*, decision_ids: list[int], reason: str, actor: User | None) -> int:
+    """Flag decisions for review for a reason outside their inputs (a work item they led to was dropped)."""
+    now = timezone.now()
+    marked = 0
+    for decision in Decision.objects.select_for_update().filter(pk__in=decision_ids, is_suspect=False).order_by("pk"):
+        decision.is_suspect, decision.suspect_reason, decision.suspect_since = True, reason[:300], now
+        decision.save(update_fields=["is_suspect", "suspect_reason", "suspect_since", "updated_at"])
+        audit_log(actor=actor, action="alignment.decision.suspected", target=decision,
+                  engagement=decision.engagement_id, changes={"reason": decision.suspect_reason})
+        marked += 1
+    return marked

@@ -12,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api import ScopedViewSet, query_int
+from apps.inputs import selectors as input_selectors
+from apps.inputs.models import Input
 
 from . import selectors, services
 from .models import Calibration, ChoiceSet, DetectionRun, Finding, RelatedPair, RevisionStatement
@@ -25,6 +27,7 @@ from .serializers import (
     DismissSerializer,
     FindingSerializer,
     FlagSerializer,
+    InputDetectionSerializer,
     JudgementSerializer,
     RelatedDismissSerializer,
     RelatedPairSerializer,
@@ -247,3 +250,20 @@ class CalibrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         serializer.is_valid(raise_exception=True)
         row = services.calibration_reset(engagement=serializer.validated_data["engagement"], actor=request.user)
         return Response(CalibrationSerializer(row).data, status=status.HTTP_201_CREATED)
+
+class InputDetectionViewSet(ScopedViewSet):
+    """GET /input-detection/{input id}/: the languages of an input's current text and what detection could not
+    check (a text in neither English nor Korean is never compared; this says so instead of "no findings")."""
+
+    serializer_class = InputDetectionSerializer
+
+    def get_queryset(self) -> QuerySet[Input]:
+        return input_selectors.input_list(user=self.request.user)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        from .engine.language import language_coverage
+
+        item = input_selectors.input_get(user=request.user, input_id=int(pk))
+        revision = item.current_revision
+        data = {"input": item.pk, **language_coverage(revision.body if revision else "").as_dict()}
+        return Response(InputDetectionSerializer(data).data)

@@ -6,6 +6,7 @@ from .api import (
     ChoiceSetViewSet,
     DetectionRunViewSet,
     FindingViewSet,
+    InputDetectionViewSet,
     RelatedPairViewSet,
     StatementViewSet,
 )
@@ -19,3 +20,4 @@ def register(router: DefaultRouter) -> None:
     router.register("related-pairs", RelatedPairViewSet, basename="related-pair")
     router.register("statements", StatementViewSet, basename="statement")
     router.register("calibrations", CalibrationViewSet, basename="calibration")
+    router.register("input-detection", InputDetectionViewSet, basename="input-detection")

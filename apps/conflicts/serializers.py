@@ -83,6 +83,17 @@ class ChoiceSetCreateSerializer(serializers.Serializer):
     )
 
 
+class InputDetectionSerializer(serializers.Serializer):
+    """Which languages an input's current text is in and whether conflict detection could check all of it."""
+
+    input = serializers.IntegerField()
+    languages = serializers.ListField(child=serializers.CharField(), help_text="'en', 'ko', or 'other'")
+    supported_languages = serializers.ListField(child=serializers.CharField())
+    fully_checked = serializers.BooleanField()
+    unchecked_statements = serializers.ListField(child=serializers.CharField())
+    notice = serializers.CharField(allow_blank=True)
+
+
 class RelatedPairSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     workstream_a_name = serializers.CharField(source="workstream_a.name", read_only=True)

@@ -216,11 +216,16 @@ class RunProgressView(RunObjectMixin, TemplateView):
 
 
 def input_findings_context(*, input: Input, membership: Membership) -> dict[str, Any]:
+    from .engine.language import language_coverage
+
+    revision = input.current_revision
     context = {"input": input, "membership": membership, "engagement": membership.engagement,
                "may": policies.flags(membership),
                "input_findings": selectors.input_findings(input=input),
                "checking": selectors.input_check_pending(input=input),
-               "related": selectors.input_related(input=input), "judge_kinds": ALL_KINDS}
+               "related": selectors.input_related(input=input), "judge_kinds": ALL_KINDS,
+               # never silent: a text detection cannot read says so instead of "no conflicts"
+               "language_coverage": language_coverage(revision.body if revision else "")}
     may_flag = policies.is_pmo(membership) or policies.speaks_for_workstream(membership)
     if may_flag and input.status == Input.Status.SUBMITTED:
         mine = [(pk, f"{n}. {text[:90]}") for pk, n, text in RevisionStatement.objects.filter(

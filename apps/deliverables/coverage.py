@@ -1,4 +1,4 @@
-"""Coverage figures for the engagement page, computed from the data in five aggregate queries."""
+"""Coverage figures for the engagement page, computed from the data in four aggregate queries."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,10 +40,13 @@ def coverage_for(*, engagement: Engagement) -> Coverage:
     # aggregate() counts nothing on some backends.
     inputs = (Input.objects.filter(engagement=engagement, status=Input.Status.SUBMITTED)
               .aggregate(total=Count("pk"), traced=Count("pk", filter=Exists(traced_link))))
+    # Sections and their suspect links in one query (distinct counts, since the links are joined in).
     sections = (Section.objects.filter(deliverable__engagement=engagement)
-                .aggregate(total=Count("pk"),
-                           unsourced=Count("pk", filter=~Exists(TraceLink.objects.filter(section=OuterRef("pk"))))))
-    suspect_links = TraceLink.objects.filter(section__deliverable__engagement=engagement, is_suspect=True).count()
+                .aggregate(total=Count("pk", distinct=True),
+                           unsourced=Count("pk", distinct=True,
+                                           filter=~Exists(TraceLink.objects.filter(section=OuterRef("pk")))),
+                           suspect=Count("trace_links", distinct=True, filter=Q(trace_links__is_suspect=True))))
+    suspect_links = sections["suspect"]
     decisions = Decision.objects.filter(engagement=engagement).aggregate(
         deferred=Count("pk", filter=Q(outcome=Decision.Outcome.DEFER)),
         escalated=Count("pk", filter=Q(outcome=Decision.Outcome.ESCALATE)),

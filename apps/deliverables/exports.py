@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -213,7 +214,9 @@ def export_markdown(version: Any, signatures: Sequence[Any]) -> bytes:
 
 def export_html(version: Any, signatures: Sequence[Any], *, for_pdf: bool = False) -> bytes:
     ctx = _context(version, signatures)
-    ctx.update(document=mark_safe(stored_html(version)), for_pdf=for_pdf)  # noqa: S308 - stored bytes were sanitised at publish
+    ctx.update(document=mark_safe(stored_html(version)), for_pdf=for_pdf,  # noqa: S308 - stored bytes were sanitised at publish
+               pdf_font_css=mark_safe(pdf_font_css()) if for_pdf else "",  # noqa: S308 - our own constant CSS
+               pdf_font_family=PDF_FONT_FAMILY)
     return render_to_string("approvals/export.html", ctx).encode("utf-8")
 
 
@@ -222,6 +225,20 @@ def export_pdf(version: Any, signatures: Sequence[Any]) -> bytes:
 
     html = export_html(version, signatures, for_pdf=True).decode("utf-8")
     return HTML(string=html, base_url=None).write_pdf()
+
+
+# The PDF's typeface ships with Concord (Noto Sans CJK KR, SIL OFL 1.1, subset to Latin + Hangul; see
+# apps/deliverables/fonts/OFL.txt) and is embedded in every PDF, so a version renders the same on any host:
+# a server without CJK fonts used to show Korean as empty boxes, which made a signed PDF depend on the host.
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+PDF_FONT_FAMILY = "Concord Noto Sans KR"
+PDF_FONTS = ((400, FONT_DIR / "NotoSansCJKkr-Regular.subset.otf"), (700, FONT_DIR / "NotoSansCJKkr-Bold.subset.otf"))
+
+
+def pdf_font_css() -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; font-weight: {weight}; src: url("{path.as_uri()}"); }}'
+        for weight, path in PDF_FONTS)
 
 
 # --- DOCX ----------------------------------------------------------------------------------
@@ -287,12 +304,39 @@ def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
             cell.text = text
 
 
+# Word picks the typeface of Hangul from w:eastAsia, not from the Latin font name; without it a Korean
+# document falls back to whatever the reader's Word chooses. Malgun Gothic (맑은 고딕) ships with every Windows and
+# Office for Mac; the language tag lets Word apply Korean line breaking.
+DOCX_EAST_ASIAN_FONT = "Malgun Gothic"
+
+
+def _east_asian_font(doc: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for style in doc.styles:
+        if getattr(style, "type", None) not in (1, None):  # paragraph styles (WD_STYLE_TYPE.PARAGRAPH == 1)
+            continue
+        rpr = style.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            rpr.insert(0, fonts)
+        fonts.set(qn("w:eastAsia"), DOCX_EAST_ASIAN_FONT)
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:eastAsia"), "ko-KR")
+
+
 def export_docx(version: Any, signatures: Sequence[Any]) -> bytes:
     from docx import Document
     from docx.enum.text import WD_BREAK
 
     ctx = _context(version, signatures)
     doc = Document()
+    _east_asian_font(doc)
     props = doc.core_properties
     props.title = f"{ctx['deliverable'].title} v{version.number}"
     props.subject = ctx["engagement"].name

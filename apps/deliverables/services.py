@@ -337,6 +337,15 @@ def _mark(links: list[TraceLink], *, reason: str, actor: User | None, engagement
     return len(links)
 
 
+def tracelinks_mark_suspect_for_sections(*, section_ids: list[int], reason: str, actor: User | None,
+                                         engagement_id: int) -> int:
+    """Something a section rests on outside its links changed (a dropped work item of the plan): its links
+    turn suspect with that reason, so the deliverable page asks for a review before the next publication."""
+    links = list(TraceLink.objects.select_for_update().filter(section_id__in=section_ids, is_suspect=False)
+                 .order_by("pk"))
+    return _mark(links, reason=reason, actor=actor, engagement_id=engagement_id)
+
+
 def tracelinks_mark_suspect_for_revision(*, revision: InputRevision) -> int:
     """An input got a new revision: links to its older revisions turn suspect.
 

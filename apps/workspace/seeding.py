@@ -61,6 +61,9 @@ def seed_engagement_extras(*, stdout: Any) -> None:
     with transaction.atomic():
         changed = _seed_session(engagement, stdout)
         changed = _seed_deliverable(engagement, stdout) or changed
+    from apps.planning.demo import seed_plan
+
+    changed = seed_plan(engagement, stdout) or changed
     if not changed:
         stdout.write("Demo alignment session and deliverable already present.")
 

@@ -64,3 +64,23 @@ def test_a_missing_file_or_a_bad_line_is_a_clear_error(tmp_path):
 def test_bench_db_times_the_in_django_check(settings):
     out = _run("bench-db", "--inputs", "20", "--runs", "3", "--yes")
     assert "incremental check of one new input, end to end: median" in out
+
+
+def test_eval_ko_scores_the_korean_rows_only(tmp_path):
+    path = tmp_path / "ko.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": "k1", "lang": "ko", "domain": "hr", "a": "급여 명세서는 최소 5년 동안 보관해야 한다.",
+         "b": "급여 명세서는 1년 후에 삭제한다.", "label": "conflict", "kind": "numeric"},
+        {"id": "k2", "lang": "ko", "domain": "hr", "a": "급여 명세서는 10년 동안 보관한다.",
+         "b": "급여 명세서는 120개월간 보존한다.", "label": "duplicate", "kind": "duplicate"},
+        {"id": "k3", "lang": "ko", "domain": "it", "a": "구내식당은 금요일에 특식을 제공한다.",
+         "b": "데이터 웨어하우스는 매주 스냅샷을 만든다.", "label": "neutral", "kind": "unrelated"},
+        {"id": "e1", "lang": "en", "a": RETAIN, "b": DELETE, "label": "neutral"}]) + "\n", encoding="utf-8")
+    text = _run("eval-ko", str(path))
+    assert "pairs 3  macro-F1 1.000" in text and "per domain macro-F1: hr" in text
+    assert "numeric→numeric 1" in text
+
+
+def test_bench_ko_times_the_incremental_check_on_korean_inputs():
+    text = _run("bench-ko", "--inputs", "30")
+    assert "bench-ko: 30 Korean inputs" in text and "incremental check of one new input: median" in text

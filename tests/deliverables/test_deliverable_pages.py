@@ -175,7 +175,7 @@ def test_coverage_costs_a_constant_number_of_queries(drafted, engagement, pmo, m
         services.section_create(actor=pmo, deliverable=drafted, heading=f"S{n}")
     with CaptureQueriesContext(connection) as many:
         coverage_for(engagement=engagement)
-    assert len(many.captured_queries) == len(few.captured_queries) == 5
+    assert len(many.captured_queries) == len(few.captured_queries) == 4
 
 
 def test_a_trace_link_names_its_input_by_reference_and_bad_references_are_explained(drafted, pmo, it_input, as_user,

@@ -396,3 +396,33 @@ def test_the_main_pages_fit_a_phone_screen(sign_in, screenshot):
             screenshot(pmo, "phone-dashboard")
     assert not overflowing, f"pages wider than a 390 px phone screen: {overflowing}"
 
+
+
+# --- Journey 1 in Korean: two leads write in Korean, the worker finds the numeric conflict -------------------
+
+KO_IT_TEXT = "고객 데이터는 최소 5년 동안 보관해야 한다."
+KO_MARKETING_TEXT = "고객 데이터는 1년 후에 삭제해야 한다."
+
+
+def _new_input(page: Page, engagement: int, workstream: str, title: str, text: str) -> None:
+    page.goto(f"/e/{engagement}/inputs/new/")
+    page.get_by_label("Workstream").select_option(label=workstream)
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Text (Markdown)").fill(text)
+    page.get_by_role("button", name="Save and submit").click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+
+
+def test_journey_1_in_korean_the_issue_pair_is_found_as_a_numeric_conflict(sign_in, screenshot):
+    it = sign_in("it.lead@example.com")
+    engagement = _engagement_id(it)
+    _new_input(it, engagement, "IT", "고객 데이터 보관 기간", KO_IT_TEXT)
+    marketing = sign_in("marketing.lead@example.com")
+    _new_input(marketing, engagement, "Marketing", "고객 데이터 삭제", KO_MARKETING_TEXT)
+    findings = marketing.locator("#input-findings")
+    conflict = findings.get_by_role("listitem").filter(has_text=re.compile(r"Conflict\s+Numeric.* with IT")).filter(
+        has_text="최소 5년")
+    expect(conflict).to_be_visible(timeout=DETECTION_TIMEOUT)
+    expect(conflict).to_contain_text("1년")  # the explanation, in Korean
+    expect(findings.locator("#language-notice")).to_have_count(0)
+    screenshot(marketing, "journey1-korean-input-with-conflict")

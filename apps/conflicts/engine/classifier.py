@@ -1128,6 +1128,11 @@ def classify(
     """
     ta, meta_a = _as_parts(a)
     tb, meta_b = _as_parts(b)
+    from .ko.dispatch import classify_if_korean  # Korean and mixed Korean–English pairs (see ko/)
+
+    ko = classify_if_korean(ta, tb, meta_a, meta_b, choice_sets)
+    if ko is not None:
+        return ko
     an, bn = analyse(ta), analyse(tb)
     cs = _choice_sets_key(choice_sets)
     if not _worth_a_look(an, bn, cs, meta_a, meta_b):

@@ -14,6 +14,7 @@ from itertools import islice
 
 from .analysis import analyse
 from .choices import DEFAULT_CHOICE_SETS, ChoiceSet, matcher_for
+from .ko.dispatch import index_terms
 from .statements import Statement
 
 
@@ -43,6 +44,9 @@ class StatementIndex:
         return self._docs.get(i) if i is not None else None
 
     def terms_of(self, statement: Statement) -> tuple[str, ...]:
+        ko = index_terms(statement.text, self.choice_sets)  # Korean statements: lemmas + English concepts
+        if ko is not None:
+            return ko
         an = analyse(statement.text)
         terms = set(an.content)
         for m in self._matcher.mentions(statement.text):

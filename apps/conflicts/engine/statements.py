@@ -31,11 +31,14 @@ _TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ABBREV = {"e.g", "i.e", "etc", "vs", "cf", "approx", "incl", "no", "nr", "mr", "mrs", "ms", "dr", "st",
            "fig", "min", "max", "p.a", "ca", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
            "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp"}
-_SENT_END_RE = re.compile(r"([.!?]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[*_`]*[A-Z0-9])")
+# a sentence ends before a capital, a digit or a Hangul syllable ("… 보관한다. 로그는 …")
+_SENT_END_RE = re.compile(r"([.!?]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[*_`]*[A-Z0-9\uac00-\ud7a3])")
 _INLINE_MARKUP_RE = re.compile(r"(\*\*|__|~~|`)")
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPH_RE = re.compile(r"(?<![\w*])[*_](?=\S)([^*_\n]+?)(?<=\S)[*_](?![\w*])")
-_WORD_RE = re.compile(r"[A-Za-z0-9]")
+_WORD_RE = re.compile(r"[^\W_]")  # a letter or digit of any script: Korean statements count, and text in a
+# language detection cannot read still becomes statements, so the product can say it was not checked
+_UNSPACED_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # kana and Han: scripts written without spaces
 
 
 def clean_inline(text: str) -> str:
@@ -150,7 +153,7 @@ def split_statements(markdown: str, *, key_prefix: str = "") -> list[Statement]:
             text = clean_inline(markdown[s:e])
             if "|" in markdown[s:e]:
                 text = re.sub(r"\s*\|\s*", "; ", text).strip("; ")
-            if len(_WORD_RE.findall(text)) < 3 or len(text.split()) < 2:
+            if len(_WORD_RE.findall(text)) < 3 or (len(text.split()) < 2 and not _UNSPACED_RE.search(text)):
                 continue
             out.append(Statement(key=f"{key_prefix}{len(out) + 1}", text=text, start=s, end=e))
     return out

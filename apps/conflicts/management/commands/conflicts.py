@@ -4,6 +4,8 @@
     conflicts scan FILE          {"id","text"} per line → one {"a","b","label","kind","score"} line per finding
     conflicts eval FILE          precision / recall / F1 per label, macro-F1, MCC (+ closed-world scan view)
     conflicts bench --inputs N   synthetic inputs: incremental check median, full scan time, peak memory
+    conflicts eval-ko FILE       the Korean rows (lang "ko") of a labelled file, with per-domain figures
+    conflicts bench-ko --inputs N   synthetic Korean inputs: Kiwi load, incremental check median, peak memory
     conflicts bench-db --inputs N   the same incremental check through Django (persisted statements, warm
                                  index, finding upsert) against the configured database — use a scratch one
 
@@ -44,6 +46,11 @@ class Command(BaseCommand):
                            ("eval", 'labelled JSON lines {"id","a","b","label"}')):
             sp = sub.add_parser(name, help=f"read {text}")
             sp.add_argument("file", help=f"{text}; '-' for standard input")
+        kp = sub.add_parser("eval-ko", help="evaluate the Korean rows of a labelled JSON lines file")
+        kp.add_argument("file")
+        kp.add_argument("--errors", action="store_true", help="print the misclassified pairs")
+        kb = sub.add_parser("bench-ko", help="time Korean detection on synthetic Korean inputs")
+        kb.add_argument("--inputs", type=int, default=10000)
         bp = sub.add_parser("bench", help="time the engine on synthetic inputs")
         bp.add_argument("--inputs", type=int, default=10000, help="number of synthetic inputs (default 10000)")
         bp.add_argument("--no-scan", action="store_true", help="skip the full scan")
@@ -62,6 +69,19 @@ class Command(BaseCommand):
             if options["inputs"] < 1:
                 raise CommandError("--inputs must be at least 1")
             cli.bench(options["inputs"], self.stdout, full_scan=not options["no_scan"])
+            return
+        if action == "bench-ko":
+            from tools.conflicts import ko_bench
+
+            if options["inputs"] < 1:
+                raise CommandError("--inputs must be at least 1")
+            ko_bench.bench(options["inputs"], self.stdout)
+            return
+        if action == "eval-ko":
+            from tools.conflicts import ko_eval
+
+            with _open(options["file"]) as fh:
+                ko_eval.run(fh.readlines(), self.stdout, lang="ko", show_errors=options["errors"])
             return
         if action == "bench-db":
             if not options["yes"]:
