@@ -4,6 +4,7 @@ The table of settings lives in README.md; keep the two in step.
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,11 +37,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
+    "axes",
     "apps.core",
     "apps.accounts",
     "apps.engagements",
@@ -52,7 +55,10 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.notifications",
     "apps.planning",
+    "apps.interchange",
+    "apps.webhooks",
     "apps.workspace",
+    "apps.outbox",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a sign-in lockout into the 429 answer (apps.accounts.throttling).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pmo_site.urls"
@@ -102,6 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "apps.accounts.throttling.RequestAwareAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -149,6 +163,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Concord <concord@localhost>")
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder mails are written to.
+if env_str("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 # Absolute links in notification e-mails, e.g. https://concord.example.com (empty: relative paths).
 CONCORD_BASE_URL = env_str("CONCORD_BASE_URL", "").rstrip("/")
 
@@ -166,11 +183,60 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- shared cache: sign-in throttles and the password-reset mail limit count here -----------
+# Redis when there is one (every web process sees the same counts), else this process's memory.
+REDIS_URL = env_str("REDIS_URL") or ""
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "concord"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
+# --- Content-Security-Policy (django-csp 4): no inline script, nothing from another origin -----
+# Scripts come only from this site (htmx, concord.js, Swagger UI from the sidecar), never inline: forms
+# that ask before submitting carry data-confirm and concord.js asks. Styles allow inline because the
+# progress bars carry their width in a style attribute and htmx injects its indicator style.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402 - next to the policy it builds
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# --- sign-in throttling (django-axes for the login form, /admin/login/ and the API token) -----
+# Locked per account OR per address: either reaching the limit refuses further attempts, without
+# checking any password, until the cool-off has passed (each refused attempt restarts it).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("LOGIN_LOCKOUT_SECONDS", 900))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "apps.accounts.throttling.axes_username"
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.throttling.lockout_response"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # failures are what count; successful sign-ins need no row each
+# Proxies in front that append to X-Forwarded-For (0: the peer address is the client's, and a client
+# cannot pick its address by sending the header).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Password-reset e-mails (django-ratelimit, in the cache): per address and per e-mail address.
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/h")
+
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an API client with a bad token gets 401 + WWW-Authenticate, not a bare 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -179,9 +245,17 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
+    # Only the token endpoint is throttled by rate (per address); sign-in lockout is django-axes'.
+    "DEFAULT_THROTTLE_RATES": {"auth-token": env_str("API_TOKEN_RATE", "30/min")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
+# API tokens (django-rest-knox): hashed at rest, each expiring API_TOKEN_TTL_HOURS after it was issued
+# (0: never). Sent as "Authorization: Token <token>", as before.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24 * 30)
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS) if API_TOKEN_TTL_HOURS > 0 else None,
+             "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Concord API",
     "DESCRIPTION": "The workspace of an integrative PMO: engagements, workstream inputs, "
@@ -201,7 +275,6 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery -------------------------------------------------------------------------------
-REDIS_URL = env_str("REDIS_URL") or ""
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -215,10 +288,21 @@ CELERY_TIMEZONE = "UTC"
 from celery.schedules import crontab  # noqa: E402 - only the beat schedule needs it
 
 CELERY_BEAT_SCHEDULE: dict = {
+    # Webhook deliveries whose retry task was lost (worker crash, broker restart) are queued again.
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 300.0, "options": {"expires": 240}},
     # Full conflict scan of every active engagement at 02:30 UTC; dropped if still queued 6 h later.
     "conflicts-nightly-scan": {"task": "conflicts.nightly_scan", "schedule": crontab(hour=2, minute=30),
                                "options": {"expires": 60 * 60 * 6}},
+    # Publishes outbox rows the request could not (broker down at the time); expires so a backlog of
+    # ticks during an outage collapses into one.
+    "outbox-relay": {"task": "outbox.relay", "schedule": env_int("OUTBOX_RELAY_SECONDS", 30),
+                     "options": {"expires": 60}},
 }
+# Fail fast when the broker is unreachable (the outbox keeps the task): one immediate reconnect attempt, so
+# a request waits about 1 s on a dead Redis instead of kombu's default ~7 s of retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "max_retries": 1, "interval_start": 0,
+                                   "interval_step": 0.5, "interval_max": 1}
 
 # --- conflict detection ---------------------------------------------------------------------
 # Also compare an input with its own workstream's inputs (default: only other workstreams).
@@ -232,6 +316,20 @@ CONFLICTS_SCAN_BATCH_SLEEP = env_float("CONCORD_SCAN_BATCH_SLEEP", 0.0)
 CONFLICTS_RUN_STALE_SECONDS = env_int("CONFLICTS_RUN_STALE_SECONDS", 900)
 # Engagement indexes kept warm per worker process for incremental checks.
 CONFLICTS_INDEX_CACHE_SIZE = env_int("CONFLICTS_INDEX_CACHE_SIZE", 4)
+
+# Audit chain HMAC keys, "id:secret,…" (first signs, all verify); unset: derived from SECRET_KEY (apps.audit.keys).
+AUDIT_HMAC_KEYS = env_str("AUDIT_HMAC_KEYS", "") or ""
+# --- import / export / webhooks ---------------------------------------------------------------
+# Largest requirement file accepted for import (bytes); 10,000 CSV/XLSX rows are well under 10 MB.
+CONCORD_IMPORT_MAX_BYTES = env_int("CONCORD_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Webhook URLs may point at private, loopback, link-local or reserved addresses only when this is on
+# (SSRF guard: checked when a hook is saved and again, on the resolved address, at every delivery).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+WEBHOOKS_TIMEOUT_SECONDS = env_float("WEBHOOKS_TIMEOUT_SECONDS", 10.0)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 30)
+# Key that encrypts webhook signing secrets at rest (Fernet). Empty: derived from SECRET_KEY.
+WEBHOOKS_SECRET_KEY = env_str("WEBHOOKS_SECRET_KEY") or ""
 
 SIGNING_LOCKOUT_ATTEMPTS = env_int("SIGNING_LOCKOUT_ATTEMPTS", 5)
 SIGNING_LOCKOUT_SECONDS = env_int("SIGNING_LOCKOUT_SECONDS", 900)

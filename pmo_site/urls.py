@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.inputs import views as input_views
 from apps.workspace import views as workspace_views
@@ -15,10 +15,13 @@ urlpatterns = [
     path("e/", include("apps.deliverables.urls")),
     path("e/", include("apps.approvals.urls")),
     path("e/", include("apps.planning.urls")),
+    path("e/", include("apps.interchange.urls")),
+    path("e/", include("apps.webhooks.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("markdown/preview/", input_views.markdown_preview, name="markdown-preview"),
     path("api/v1/", include("pmo_site.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: the CSP allows no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

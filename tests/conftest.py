@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db.backends.signals import connection_created
 from rest_framework.test import APIClient
 
 from apps.accounts.models import Membership, Role, User
@@ -18,6 +19,27 @@ from apps.inputs.models import Input
 from apps.inputs.services import input_create
 
 from .factories import PASSWORD, OrganizationFactory, UserFactory
+
+
+def _allow_truncate_in_tests(sender, connection, **kwargs) -> None:
+    """Append-only tables refuse TRUNCATE (a PostgreSQL trigger); the test suite's own table flushing
+    between transactional tests is the one TRUNCATE allowed, for this test process's connections only."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET concord.allow_truncate = 'on'")
+
+
+connection_created.connect(_allow_truncate_in_tests)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

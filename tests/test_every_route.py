@@ -92,8 +92,22 @@ def world(db, engagement, workstreams, personas, objective, make_input):
         actor=pmo, engagement=engagement, topic=f"{MARKER} request", due_date=timezone.localdate() + timedelta(days=7),
         workstreams=[workstreams["it"], workstreams["data"]])
     objects.update(_other_apps_objects(engagement, workstreams, pmo, personas["customer"], a, b, objective))
+    objects.update(_interchange_objects(engagement, workstreams, it_lead))
     objects.update(_planning_objects(engagement, workstreams, pmo, objective, objects))
     return objects
+
+
+def _interchange_objects(engagement, workstreams, it_lead) -> dict:
+    from apps.interchange.services import importjob_create
+
+    content = f"Key,Title,Text\nK-1,{MARKER} row,Logs are kept.\n".encode()
+    job = importjob_create(actor=it_lead, engagement=engagement, workstream=workstreams["it"],
+                           file_name="victim.csv", content=content)
+    from apps.webhooks.models import Webhook
+
+    hook = Webhook.objects.create(engagement=engagement, url="https://hooks.example.com/x", events=["ping"],
+                                  secret_encrypted="-", secret_hint=f"{MARKER}"[:16], created_by=it_lead)
+    return {"import_job": job, "webhook": hook}
 
 
 def _planning_objects(engagement, workstreams, pmo, objective, objects) -> dict:
@@ -166,7 +180,14 @@ def _other_apps_objects(engagement, workstreams, pmo, customer, a, b, objective)
     comment = SectionComment.objects.create(version=version, section_heading="x", author=customer, body=MARKER)
     notification = Notification.objects.create(recipient=pmo, engagement=engagement, kind="finding",
                                                title=f"{MARKER} note")
-    return {"related_pair": related_pair, "statement": statement, "calibration": calibration,
+    from types import SimpleNamespace
+
+    from knox.models import AuthToken
+
+    from apps.accounts.tokens import token_id
+
+    api_token = SimpleNamespace(pk=token_id(AuthToken.objects.create(user=pmo)[0]))  # the URL names a digest prefix
+    return {"api_token": api_token, "related_pair": related_pair, "statement": statement, "calibration": calibration,
             "finding": finding, "run": run, "choice_set": choice_set, "session": session, "agenda_item": item,
             "position": position, "decision": decision, "deliverable": deliverable, "section": section,
             "trace_link": link, "version": version, "submission": submission, "signature": signature,
@@ -184,6 +205,7 @@ OBJECT_KWARGS = {
     "notification_id": "notification", "request_id": "input_request", "objective_id": "objective",
     "workstream_id": "workstream", "pair_id": "related_pair", "work_item_id": "work_item",
     "work_item_link_id": "work_item_link", "definition_id": "definition", "document_id": "document",
+    "token_ref": "api_token", "job_id": "import_job", "webhook_id": "webhook",
 }
 # Where one app uses a kwarg name another app uses for a different object.
 ROUTE_KWARGS = {"approvals:address_item": {"item_id": "change_item"}}
@@ -202,11 +224,15 @@ API_BASENAMES = {
     "statement": "statement", "calibration": "calibration", "work-item": "work_item",
     "work-item-link": "work_item_link", "deliverable-definition": "definition", "engagement-plan": "engagement",
     "input-detection": "input",
+    "import": "import_job", "version-reqif": "version", "webhook": "webhook",
 }
 # Routes about the signed-in user's own settings (not an engagement's data): anyone may change their own.
-SELF_SERVICE_PREFIXES = ("notifications/", "api/v1/notifications/")
+SELF_SERVICE_PREFIXES = ("notifications/", "api/v1/notifications/", "accounts/settings/", "accounts/password/",
+                         "api/v1/auth/tokens/")
 # Objects that belong to one user rather than to the engagement: other members get 404 too.
-PER_USER = {"notification"}
+# Import jobs (their files may hold a workstream's drafts) are seen by the PMO and that workstream's writers.
+# Webhooks are the PMO's configuration.
+PER_USER = {"notification", "api_token", "import_job", "webhook"}
 
 
 def _basename(route: Route) -> str:

@@ -10,3 +10,6 @@ from apps.core.hooks import Hook
 
 # A decision got a new version (`actor` revised it): whatever was written against an older one turns suspect.
 decision_revised = Hook("alignment.decision_revised", "decision", "actor")
+
+# A decision was recorded on an agenda item (outgoing webhooks report it).
+decision_recorded = Hook("alignment.decision_recorded", "decision")

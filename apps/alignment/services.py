@@ -539,6 +539,7 @@ def decision_record(
                        "source_revisions": sorted(f"{r.input.reference} r{r.number}" for r in sources)})
     if locked.finding_id:
         finding_resolve(finding=locked.finding, actor=actor, decision=decision)
+    hooks.decision_recorded(decision=decision)  # e.g. outgoing webhooks, written in this transaction
     return decision
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,13 +20,15 @@ from django.utils import timezone
 from apps.accounts import policies
 from apps.accounts.models import Membership, Role, User
 from apps.accounts.policies import require_pmo
-from apps.audit.services import audit_log
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_log, event_is_authentic
 from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.core.hashing import sha256_bytes
 from apps.deliverables.models import DeliverableVersion
 from apps.notifications.models import NotificationKind
 from apps.notifications.services import notify
 
+from . import hooks
 from .models import ApprovalSubmission, ChangeRequestItem, SectionComment, Signature, SigningLock
 
 COMMENT_MAX = 20000
@@ -176,67 +178,74 @@ def signing_locked_until(*, user: User, now: datetime | None = None) -> datetime
     return until
 
 
-def _raise_if_locked(user: User, now: datetime) -> None:
-    if until := signing_locked_until(user=user, now=now):
-        minutes = max(1, round((until - now).total_seconds() / 60))
-        raise SigningLockedError(
-            f"Signing is locked after repeated wrong passwords; try again in about {minutes} minute"
-            f"{'s' if minutes != 1 else ''}. Nothing was signed.", locked_until=until)
+def _raise_locked(until: datetime, now: datetime) -> None:
+    minutes = max(1, round((until - now).total_seconds() / 60))
+    raise SigningLockedError(
+        f"Signing is locked after repeated wrong passwords; try again in about {minutes} minute"
+        f"{'s' if minutes != 1 else ''}. Nothing was signed.", locked_until=until)
 
 
-def _record_failure(*, user: User, now: datetime, engagement_id: int | None) -> SigningLock:
-    """Count one failed attempt, atomically: the row lock queues concurrent attempts and the
-    increment is an UPDATE ... SET failures = failures + 1, so none is lost."""
+def _count_failure(lock: SigningLock, *, user: User, now: datetime, engagement_id: int | None) -> SigningLock:
+    """Count one failed attempt on the already locked row (the caller holds select_for_update)."""
     attempts = settings.SIGNING_LOCKOUT_ATTEMPTS
     window = timedelta(seconds=settings.SIGNING_LOCKOUT_SECONDS)
-    with transaction.atomic():
-        lock = _lock_row(user)
-        expired = (lock.window_started_at is None or now - lock.window_started_at > window
-                   or (lock.locked_until is not None and lock.locked_until <= now))
-        if expired:
-            SigningLock.objects.filter(pk=lock.pk).update(failures=1, window_started_at=now, locked_until=None)
-        else:
-            SigningLock.objects.filter(pk=lock.pk).update(failures=F("failures") + 1)
-        lock.refresh_from_db()
-        if lock.failures >= attempts and lock.locked_until is None:
-            until = now + timedelta(seconds=settings.SIGNING_LOCKOUT_SECONDS)
-            SigningLock.objects.filter(pk=lock.pk).update(locked_until=until)
-            lock.locked_until = until
-            audit_log(actor=user, action="approvals.signing.locked", target=lock, engagement=engagement_id,
-                      changes={"failures": lock.failures, "locked_until": until.isoformat()})
+    expired = (lock.window_started_at is None or now - lock.window_started_at > window
+               or (lock.locked_until is not None and lock.locked_until <= now))
+    if expired:
+        SigningLock.objects.filter(pk=lock.pk).update(failures=1, window_started_at=now, locked_until=None)
+    else:
+        SigningLock.objects.filter(pk=lock.pk).update(failures=F("failures") + 1)
+    lock.refresh_from_db()
+    if lock.failures >= attempts and lock.locked_until is None:
+        until = now + timedelta(seconds=settings.SIGNING_LOCKOUT_SECONDS)
+        SigningLock.objects.filter(pk=lock.pk).update(locked_until=until)
+        lock.locked_until = until
+        audit_log(actor=user, action="approvals.signing.locked", target=lock, engagement=engagement_id,
+                  changes={"failures": lock.failures, "locked_until": until.isoformat()})
     return lock
 
 
-def _reset_failures(user: User) -> None:
-    SigningLock.objects.filter(user=user).exclude(failures=0).update(failures=0, window_started_at=None,
-                                                                     locked_until=None)
+def _failure_error(lock: SigningLock, now: datetime) -> ReauthenticationError:
+    if lock.locked_until is not None:
+        minutes = max(1, round((lock.locked_until - now).total_seconds() / 60))
+        return ReauthenticationError(
+            f"That password is not correct; nothing was signed. After {lock.failures} failed attempts signing "
+            f"is locked for {minutes} minute{'s' if minutes != 1 else ''}.", field="password")
+    left = max(0, settings.SIGNING_LOCKOUT_ATTEMPTS - lock.failures)
+    return ReauthenticationError(
+        f"That password is not correct; nothing was signed. {left} attempt{'s' if left != 1 else ''} left "
+        "before signing is locked for a while.", field="password")
 
 
 def signing_reauthenticate(*, user: User, password: str | None, engagement_id: int | None = None,
                            now: datetime | None = None) -> None:
     """Raise unless `password` is the user's current password and signing is not locked.
 
-    A wrong or missing password counts towards the lockout and is committed even though the
-    caller's request fails, so it runs in its own transaction (never call this inside another).
+    The user's SigningLock row is locked (SELECT ... FOR UPDATE) BEFORE the password is checked
+    and held until the outcome is counted, so concurrent attempts queue one behind the other and
+    exactly SIGNING_LOCKOUT_ATTEMPTS wrong passwords are ever checked per window (checking first
+    and locking afterwards let 30 concurrent guesses check 8). A failure is committed even though
+    the caller's request fails, so this runs in its own transaction (never call it inside another).
     """
-    now = now or timezone.now()
-    _raise_if_locked(user, now)
-    if not password:
-        _record_failure(user=user, now=now, engagement_id=engagement_id)
-        raise ReauthenticationError("Type your password to sign: signing asks for it again. Nothing was signed.",
-                                    field="password")
-    if not user.check_password(password):
-        lock = _record_failure(user=user, now=now, engagement_id=engagement_id)
-        if lock.locked_until is not None:
-            minutes = max(1, round((lock.locked_until - now).total_seconds() / 60))
-            raise ReauthenticationError(
-                f"That password is not correct; nothing was signed. After {lock.failures} failed attempts signing "
-                f"is locked for {minutes} minute{'s' if minutes != 1 else ''}.", field="password")
-        left = max(0, settings.SIGNING_LOCKOUT_ATTEMPTS - lock.failures)
-        raise ReauthenticationError(
-            f"That password is not correct; nothing was signed. {left} attempt{'s' if left != 1 else ''} left "
-            "before signing is locked for a while.", field="password")
-    _reset_failures(user)
+    given_now = now
+    if until := signing_locked_until(user=user, now=given_now or timezone.now()):  # cheap early refusal
+        _raise_locked(until, given_now or timezone.now())
+    failure: ReauthenticationError | None = None
+    with transaction.atomic():
+        lock = _lock_row(user)
+        now = given_now or timezone.now()  # read after waiting for the lock: the queue may have been long
+        if lock.locked_until is not None and lock.locked_until > now:
+            _raise_locked(lock.locked_until, now)
+        if not password:
+            _count_failure(lock, user=user, now=now, engagement_id=engagement_id)
+            failure = ReauthenticationError(
+                "Type your password to sign: signing asks for it again. Nothing was signed.", field="password")
+        elif not user.check_password(password):
+            failure = _failure_error(_count_failure(lock, user=user, now=now, engagement_id=engagement_id), now)
+        elif lock.failures or lock.locked_until is not None or lock.window_started_at is not None:
+            SigningLock.objects.filter(pk=lock.pk).update(failures=0, window_started_at=None, locked_until=None)
+    if failure is not None:
+        raise failure  # raised after the commit, so the counted failure stays counted
 
 
 # --- signing -------------------------------------------------------------------------------
@@ -359,6 +368,7 @@ def _signature_record(*, actor: User, version: DeliverableVersion, meaning: str,
         audit_log(actor=actor, action="approvals.submission.decided", target=submission, engagement=engagement_id,
                   changes={"status": ["pending", new_status], "version": version.pk, "number": version.number})
         _notify_decision(submission=submission, version=version, signature=signature, status=new_status)
+    hooks.signature_created(signature=signature)  # e.g. outgoing webhooks, written in this transaction
     return signature
 
 
@@ -454,3 +464,67 @@ def change_item_address(
               changes={"addressed_in": [old, version.pk if version else None], "note": locked.addressed_note[:500]})
     item.refresh_from_db()
     return item
+
+
+# --- integrity of published versions and signatures ------------------------------------------
+
+@dataclass
+class IntegrityReport:
+    versions: int = 0
+    signatures: int = 0
+    problems: list[str] = field(default_factory=list)
+    ok_lines: list[str] = field(default_factory=list)
+
+
+def _audit_record(*, target_type: str, target_id: int, action: str) -> AuditEvent | None:
+    return (AuditEvent.objects.filter(target_type=target_type, target_id=str(target_id), action=action)
+            .order_by("id").first())
+
+
+def _check_against_audit(report: IntegrityReport, label: str, event: AuditEvent | None, expected: str) -> bool:
+    if event is None:
+        report.problems.append(f"{label}: no audit event records it (the log was cut, or the row was forged)")
+        return False
+    if not event_is_authentic(event):
+        report.problems.append(f"{label}: its audit event #{event.pk} was altered (HMAC does not hold)")
+        return False
+    recorded = (event.changes or {}).get("content_sha256")
+    if recorded != expected:
+        report.problems.append(f"{label}: the audit log recorded {recorded}, the database now says {expected}")
+        return False
+    return True
+
+
+def integrity_check_versions() -> IntegrityReport:
+    """Every published version, signed or not, and every signature (see the signatures_verify command)."""
+    report = IntegrityReport()
+    versions = DeliverableVersion.objects.select_related("deliverable").order_by("id").only(
+        "id", "number", "content_sha256", "deliverable__title")
+    for version in versions.iterator(chunk_size=200):
+        report.versions += 1
+        actual, recorded = stored_bytes_sha256(version.pk)
+        label = f"{version.deliverable.title} v{version.number} (version #{version.pk})"
+        good = True
+        if actual != recorded:
+            report.problems.append(f"{label}: stored bytes hash to {actual}, published as {recorded}")
+            good = False
+        good &= _check_against_audit(report, label, _audit_record(
+            target_type="deliverables.DeliverableVersion", target_id=version.pk,
+            action="deliverables.version.published"), recorded)
+        if good:
+            report.ok_lines.append(f"{label}: {actual[:16]}…")
+        for signature in Signature.objects.filter(version_id=version.pk).order_by("id"):
+            report.signatures += 1
+            slabel = (f"signature #{signature.pk} by {signature.signer_name} ({signature.get_meaning_display()}) "
+                      f"on {label}")
+            sgood = True
+            if signature.content_sha256 != actual:
+                report.problems.append(
+                    f"{slabel}: signed {signature.content_sha256}, stored bytes now hash to {actual}")
+                sgood = False
+            sgood &= _check_against_audit(report, slabel, _audit_record(
+                target_type="approvals.Signature", target_id=signature.pk, action="approvals.signature.created"),
+                signature.content_sha256)
+            if sgood:
+                report.ok_lines.append(slabel)
+    return report

@@ -32,3 +32,35 @@ def refuse_row_changes(table: str) -> migrations.RunPython:
             schema_editor.execute(drop, params=None)
 
     return migrations.RunPython(forwards, backwards)
+
+
+def refuse_truncate(table: str) -> migrations.RunPython:
+    """On PostgreSQL, a statement trigger that refuses TRUNCATE of `table` (row triggers do not see it).
+
+    The one way past it short of dropping the trigger is the session setting concord.allow_truncate=on,
+    which only the test suite sets (its transactional tests empty the tables with TRUNCATE between tests).
+    Whoever owns the table can still drop the trigger: that is what the keyed audit chain is for."""
+    function, trigger = f"{table}_no_truncate_fn", f"{table}_no_truncate"
+    create = f"""
+        CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
+        BEGIN
+            IF current_setting('concord.allow_truncate', true) = 'on' THEN
+                RETURN NULL;
+            END IF;
+            RAISE EXCEPTION '{table} is append-only' USING DETAIL = 'TRUNCATE refused';
+        END;
+        $$ LANGUAGE plpgsql;
+        DROP TRIGGER IF EXISTS {trigger} ON {table};
+        CREATE TRIGGER {trigger} BEFORE TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+    """
+    drop = f"DROP TRIGGER IF EXISTS {trigger} ON {table}; DROP FUNCTION IF EXISTS {function}();"
+
+    def forwards(apps, schema_editor) -> None:  # noqa: ANN001 - Django's migration signature
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(create, params=None)
+
+    def backwards(apps, schema_editor) -> None:  # noqa: ANN001
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(drop, params=None)
+
+    return migrations.RunPython(forwards, backwards)

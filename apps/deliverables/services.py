@@ -20,6 +20,7 @@ from apps.core.hashing import sha256_bytes, sha256_text
 from apps.engagements.models import Engagement, Objective
 from apps.inputs.models import InputRevision
 
+from . import hooks
 from .models import Deliverable, DeliverableVersion, Section, TraceLink
 from .rendering import SectionText, render_document
 
@@ -450,4 +451,5 @@ def version_publish(*, deliverable: Deliverable, actor: User) -> DeliverableVers
     audit_log(actor=actor, action="deliverables.version.published", target=version, engagement=locked.engagement_id,
               changes={"number": version.number, "content_sha256": sha, "sections": len(sections),
                        "suspect_links": len(suspects)})
+    hooks.version_published(version=version)  # e.g. outgoing webhooks, written in this transaction
     return version

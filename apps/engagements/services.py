@@ -6,8 +6,10 @@ from django.utils.text import slugify
 
 from apps.accounts.models import WORKSTREAM_ROLES, Membership, Organization, Role, User
 from apps.accounts.policies import require_pmo
+from apps.accounts.tokens import api_tokens_revoke_if_unattached
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError
+from apps.core.jobs import enqueue_on_commit
 
 from .models import DEFAULT_WORKSTREAMS, Engagement, Objective, Workstream
 
@@ -125,8 +127,8 @@ def member_invite(
     if created:
         from apps.accounts.tasks import send_invitation_email
 
-        send_invitation_email.delay_on_commit(user.pk, engagement.name, actor.get_full_name(),
-                                              membership.get_role_display())
+        enqueue_on_commit(send_invitation_email.name, user.pk, engagement.name, actor.get_full_name(),
+                          membership.get_role_display())
     return membership
 
 
@@ -138,3 +140,4 @@ def member_remove(*, actor: User, membership: Membership) -> None:
     audit_log(actor=actor, action="accounts.membership.removed", target=membership,
               engagement=membership.engagement, changes={"user": membership.user.email, "role": membership.role})
     membership.delete()
+    api_tokens_revoke_if_unattached(user=membership.user, actor=actor)

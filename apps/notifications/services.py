@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError
+from apps.core.jobs import enqueue_on_commit
 
 from .models import EmailPreference, Notification, NotificationKind
 from .selectors import email_preferences_for
@@ -82,7 +83,7 @@ def notify(
         from .tasks import send_notification_email
 
         for pk in to_mail:
-            send_notification_email.delay_on_commit(pk)
+            enqueue_on_commit(send_notification_email.name, pk)
     return created
 
 

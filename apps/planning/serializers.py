@@ -73,6 +73,8 @@ class WorkItemUpdateSerializer(serializers.Serializer):
 
 
 class OperationSerializer(serializers.Serializer):
+    """One operation of a change set; which fields matter depends on `op` (see the README)."""
+
     op = serializers.ChoiceField(choices=["add", "drop", "move", "reorder", "redate", "depend"])
     item = serializers.JSONField(required=False, help_text="code (or id) of the work item")
     code = serializers.CharField(required=False)
@@ -87,8 +89,8 @@ class OperationSerializer(serializers.Serializer):
 
 
 class ResequenceSerializer(serializers.Serializer):
-    operations = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=500,
-                                       help_text="applied in order; see OperationSerializer for their fields")
+    operations = serializers.ListField(child=OperationSerializer(), allow_empty=False, max_length=500,
+                                       help_text="applied in order and checked together")
     rationale = serializers.CharField(max_length=RATIONALE_MAX)
     expected_version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
                                                 help_text='the plan version you changed; or send If-Match: "<n>"')

@@ -124,8 +124,12 @@ class ResequenceView(ObjectiveMixin, TemplateView):
                          "start": data.get(f"start_{key}") if data else item.planned_start.isoformat(),
                          "end": data.get(f"end_{key}") if data else item.planned_end.isoformat(),
                          "deps": data.get(f"deps_{key}", deps) if data else deps})
+        if not data and str(self.request.GET.get("decision", "")).isdigit():
+            data_initial = {"decision": self.request.GET["decision"]}  # coming from a decision's page
+        else:
+            data_initial = data or {}
         context.update(
-            rows=rows, data=data or {},
+            rows=rows, data=data_initial,
             version_number=services.plan_version_number(engagement=self.engagement),
             workstreams=list(self.engagement.workstreams.order_by("id")),
             decisions=list(Decision.objects.filter(engagement=self.engagement).select_related("agenda_item")

@@ -10,10 +10,14 @@ from apps.accounts.models import User
 from apps.alignment import hooks as alignment_hooks
 from apps.alignment.models import Decision
 from apps.alignment.services import decisions_mark_suspect_for_revision
+from apps.approvals import hooks as approval_hooks
+from apps.conflicts import hooks as conflict_hooks
 from apps.conflicts import services as conflicts
+from apps.deliverables import hooks as deliverable_hooks
 from apps.deliverables.services import tracelinks_mark_suspect_for_decision, tracelinks_mark_suspect_for_revision
 from apps.inputs import hooks as input_hooks
 from apps.inputs.models import InputRevision
+from apps.webhooks import services as webhooks
 
 
 def revision_created(*, revision: InputRevision, previous: InputRevision | None) -> None:
@@ -32,3 +36,8 @@ def connect() -> None:
     input_hooks.input_withdrawn.connect(conflicts.detection_input_withdrawn)  # its open findings → superseded
     input_hooks.input_details_changed.connect(conflicts.detection_input_details_changed)  # priority/kind: recheck
     alignment_hooks.decision_revised.connect(decision_revised)
+    # Outgoing webhooks: deliveries written in the transaction of the change, sent by Celery after commit.
+    conflict_hooks.findings_opened.connect(webhooks.findings_opened)
+    alignment_hooks.decision_recorded.connect(webhooks.decision_recorded)
+    deliverable_hooks.version_published.connect(webhooks.version_published)
+    approval_hooks.signature_created.connect(webhooks.signature_created)

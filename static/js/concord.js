@@ -28,3 +28,14 @@ document.addEventListener("change", (event) => {
 document.addEventListener("DOMContentLoaded", () => initOutcomeSwitches(document));
 // Forms that htmx swaps in (a decision form coming back with its errors) are set up the same way.
 document.addEventListener("htmx:load", (event) => initOutcomeSwitches(event.detail.elt));
+
+// Forms that change something for good ask first: <form data-confirm="Withdraw this input? …">. This replaces
+// inline onsubmit="return confirm(…)" handlers, which the Content-Security-Policy (no 'unsafe-inline'
+// scripts) forbids. Without JavaScript the form simply submits, as before.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.matches && form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);

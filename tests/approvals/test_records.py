@@ -100,13 +100,14 @@ def test_the_api_has_no_write_routes_for_signatures(signed_v1, customer, pmo, ap
 def test_signatures_verify_passes_when_bytes_are_untouched(signed_v1):
     out = StringIO()
     call_command("signatures_verify", stdout=out)
-    assert "All 1 signature(s) match" in out.getvalue()
+    assert "All 1 published version(s) and 1 signature(s) match" in out.getvalue()
 
 
 def test_signatures_verify_exits_non_zero_naming_a_tampered_signature(signed_v1, v1):
     tamper_stored_bytes(v1, bytes(v1.rendered_html) + b"<p>added later</p>")
     err = StringIO()
-    with pytest.raises(CommandError, match="1 of 1 signature"):
+    # Two problems: the version's bytes no longer match its hash, nor the signature's.
+    with pytest.raises(CommandError, match=r"2 problem\(s\) in 1 published version\(s\) and 1 signature"):
         call_command("signatures_verify", stderr=err)
     assert f"signature #{signed_v1.pk} by Claire Ustinov" in err.getvalue()
     assert signed_v1.content_sha256 in err.getvalue()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -168,6 +169,35 @@ def test_concurrent_wrong_passwords_lock_exactly_at_the_threshold(pmo, customer,
     assert AuditEvent.objects.filter(action="approvals.signing.locked").count() == 1
     with pytest.raises(services.SigningLockedError):
         services.signature_create(actor=customer, version=version, meaning="approved", password=PASSWORD)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thirty_concurrent_wrong_passwords_check_exactly_the_allowed_number(pmo, customer, engagement, deliverable,
+                                                                            publish, settings, monkeypatch):
+    """The row is locked before the password is checked: 30 guesses at once check exactly 5 (main checked 8)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (run with DATABASE_URL=postgres://…)")
+    settings.SIGNING_LOCKOUT_ATTEMPTS = 5
+    version = publish(deliverable)
+    services.approval_submit(actor=pmo, version=version, approvers=[customer], policy="all")
+    checked = []
+    counter = threading.Lock()
+    real_check = type(customer).check_password
+
+    def counting_check(self, raw):
+        with counter:
+            checked.append(raw)
+        time.sleep(0.05)  # a real hasher takes time: widen the window the old code raced through
+        return real_check(self, raw)
+
+    monkeypatch.setattr(type(customer), "check_password", counting_check)
+    results = _run_threads(30, lambda: services.signature_create(actor=customer, version=version,
+                                                                 meaning="approved", password="nope"))
+    assert len(checked) == 5, f"{len(checked)} passwords checked"
+    assert sum(isinstance(r, services.ReauthenticationError) for r in results) == 5
+    assert sum(isinstance(r, services.SigningLockedError) for r in results) == 25
+    lock = SigningLock.objects.get(user=customer)
+    assert lock.failures == 5 and lock.locked_until is not None
 
 
 @pytest.mark.django_db(transaction=True)

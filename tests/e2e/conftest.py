@@ -149,15 +149,29 @@ def browser():
         chromium.close()
 
 
+def is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
-def sign_in(browser, live_concord):
-    """sign_in(email) → a Playwright page signed in as that demo user (fresh context each time)."""
+def csp_violations() -> list[str]:
+    """Console messages in which Chromium reports something the Content-Security-Policy blocked."""
+    return []
+
+
+@pytest.fixture
+def sign_in(browser, live_concord, csp_violations):
+    """sign_in(email) → a Playwright page signed in as that demo user (fresh context each time).
+
+    Every page is watched for Content-Security-Policy violations: a journey that triggers one fails."""
     contexts = []
 
     def login(email: str, *, viewport: dict | None = None):
         context = browser.new_context(base_url=live_concord, viewport=viewport or {"width": 1366, "height": 900})
         context.set_default_timeout(20_000)
         contexts.append(context)
+        context.on("console", lambda msg: csp_violations.append(f"{email}: {msg.text}")
+                   if is_csp_violation(msg.text) else None)
         page = context.new_page()
         page.goto("/accounts/login/")
         page.get_by_label("E-mail").fill(email)
@@ -169,6 +183,7 @@ def sign_in(browser, live_concord):
     yield login
     for context in contexts:
         context.close()
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from apps.audit.models import AuditEvent
 from apps.inputs.models import Input, InputRevision
@@ -153,7 +153,7 @@ def test_token_authentication(client, it_lead, password):
     response = client.post("/api/v1/auth/token/", {"username": it_lead.email, "password": password})
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(key=token).user == it_lead
+    assert AuthToken.objects.get(user=it_lead).digest != token  # stored hashed, never the token itself
     ok = client.get("/api/v1/engagements/", HTTP_AUTHORIZATION=f"Token {token}")
     assert ok.status_code == 200
     assert client.get("/api/v1/engagements/", HTTP_AUTHORIZATION="Token nope").status_code == 401

@@ -144,3 +144,14 @@ def test_links_and_definitions_through_the_api(plan, api_as, pmo, it_lead, it_in
     bad = api_as(it_lead).post(f"/api/v1/deliverable-definitions/{definition.json()['id']}/documents/",
                                {"file": SimpleUploadedFile("x.exe", b"MZ")}, format="multipart")
     assert bad.status_code == 400 and "cannot be uploaded" in bad.json()["detail"]
+
+
+def test_malformed_operations_are_400s_that_name_the_field(plan, api_as, pmo, engagement):
+    api = api_as(pmo)
+    bad_date = api.post(resequence_url(engagement), {"expected_version": 1, "rationale": "x", "operations": [
+        {"op": "redate", "item": "F", "end": "next week"}]}, format="json")
+    assert bad_date.status_code == 400 and "end" in bad_date.json()["operations"]["0"]
+    bad_op = api.post(resequence_url(engagement), {"expected_version": 1, "rationale": "x", "operations": [
+        {"op": "explode"}]}, format="json")
+    assert bad_op.status_code == 400 and "op" in bad_op.json()["operations"]["0"]
+    assert PlanVersion.objects.filter(engagement=engagement).count() == 1

@@ -138,3 +138,14 @@ def test_the_plan_page_keeps_a_constant_number_of_queries(plan, as_user, pmo, en
     services.plan_resequence(actor=pmo, engagement=engagement, operations=ops, rationale="More.",
                              expected_version=1)
     assert count() == small
+
+
+def test_coming_from_a_decision_preselects_it(plan, as_user, pmo, engagement, objective, it_input):
+    from .test_services import _decision
+
+    decision = _decision(engagement, pmo, it_input)
+    page = as_user(pmo).get(reverse("alignment:decision", args=[engagement.pk, decision.pk]))
+    link = reverse("planning:resequence", args=[engagement.pk, objective.pk]) + f"?decision={decision.pk}"
+    assert link in page.content.decode()
+    form = as_user(pmo).get(link).content.decode()
+    assert f'<option value="{decision.pk}" selected>' in form

@@ -29,6 +29,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, Role, User
 from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
+from apps.conflicts import hooks
 from apps.conflicts.engine import Statement, Verdict
 from apps.core.errors import ApplicationError
 from apps.core.hashing import canonical_json, sha256_text
@@ -45,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 ACTIVE_RUN = (DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING)
 SUPERSEDABLE = Finding.AWAITING_STATUSES
-CONFLICT_KINDS = {"numeric", "exclusive_choice", "negation", "scope", "terminology", "priority", "other"}
+CONFLICT_KINDS = {"numeric", "exclusive_choice", "negation", "scope", "terminology", "priority", "process", "other"}
 DUPLICATE_KINDS = {"duplicate", "overlap"}
 META_KINDS = (Finding.Kind.PRIORITY, Finding.Kind.TERMINOLOGY)  # the kinds that read input priority / kind
 MAX_ERRORS = 50
@@ -269,6 +270,8 @@ def _commit_batch(*, run_id: int, expected_done: int, new_done: int, detections:
                            "statements_done": new_done})
         if notify_each:
             _notify_each(result.new_findings(), engagement_id=run.engagement_id)
+        # e.g. outgoing webhooks: their deliveries are written in this batch's transaction, sent after commit
+        hooks.findings_opened(findings=result.new_findings(), engagement_id=run.engagement_id)
     return True
 
 
