@@ -12,7 +12,7 @@ from apps.engagements.models import Engagement, Workstream
 from apps.engagements.selectors import engagement_list
 from apps.inputs.models import Input
 
-from .models import Calibration, ChoiceSet, DetectionRun, Finding, RelatedPair, RevisionStatement
+from .models import Calibration, ChoiceSet, DetectionRun, Finding, RelatedPair, RevisionStatement, ScanBatch
 
 RUN_ACTIVE = (DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING)
 
@@ -216,3 +216,9 @@ def calibration_history(*, user: User, engagement_id: int | None = None) -> Quer
     if engagement_id is not None:
         qs = qs.filter(engagement_id=engagement_id)
     return qs.select_related("created_by").order_by("-id")
+
+
+def run_batch_progress(*, run: DetectionRun) -> dict[str, Any]:
+    """A fanned-out scan's committed batches per worker process (host:pid), in one query."""
+    per = dict(ScanBatch.objects.filter(run=run).values_list("worker").annotate(n=Count("id")).order_by())
+    return {"batches_done": sum(per.values()), "batch_count": run.batch_count, "workers": per}

@@ -81,7 +81,7 @@ def test_the_it_lead_imports_an_xlsx_with_column_mapping_and_preview(sign_in, sc
 
     records.get_by_role("row").filter(has_text="PORT-3").get_by_role("link").click()
     expect(page.get_by_role("heading", name="Portal accessibility")).to_be_visible()
-    expect(page.get_by_text("WCAG 2.1 level AA")).to_be_visible()
+    expect(page.get_by_text("The customer portal must meet WCAG 2.1 level AA.", exact=True)).to_be_visible()
 
     # The same file uploaded again and mapped the same way: the dry run finds every row already there.
     _upload(page, engagement)

@@ -37,6 +37,7 @@ from apps.conflicts.engine.classifier import (
     residual_features,
     set_model,
 )
+from apps.conflicts.engine.slots import SLOT_FEATURES
 
 from . import boost_fit as boost
 
@@ -55,6 +56,7 @@ EXCLUDED_GROUPS = frozenset({"tfcdn-uav", "tfcdn-opencoss"})
 # three labels, "partial" reads its "neutral" as "neutral or duplicate" (a data set without a duplicate label
 # calls a duplicate "no conflict"), "own" scores its rows only among the labels it uses.
 LABEL_SETS = ("full", "partial", "own")
+SLOT_FEATURES_ON = False  # --slot-features
 DEFAULT_LABEL_SETS = "full"
 
 
@@ -91,13 +93,17 @@ def fit(xs: list[list[float]], ys: list[int], ws: list[float]) -> list[list[floa
     return w
 
 
-def _read(path: str) -> list[dict]:
+def _read(paths: list[str], exclude_domains: frozenset[str] = frozenset(), lang: str = "en") -> list[dict]:
+    """Labelled pairs of every file; rows with a ``domain`` in ``exclude_domains`` (held out) or another
+    ``lang`` are left out."""
     rows = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                rows.append(json.loads(line))
-    return [r for r in rows if group_of(r["id"]) not in EXCLUDED_GROUPS]
+    for path in paths:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    rows.append(json.loads(line))
+    return [r for r in rows if group_of(r["id"]) not in EXCLUDED_GROUPS and r.get("lang", lang) == lang
+            and r.get("domain") not in exclude_domains]
 
 
 def training_set(rows: list[dict], names: tuple[str, ...]) -> tuple[list[list[float]], list[int], list[str]]:
@@ -120,7 +126,7 @@ def training_set(rows: list[dict], names: tuple[str, ...]) -> tuple[list[list[fl
 
 
 def train(rows: list[dict], kind: str, balance: float = 0.0, label_sets: str = DEFAULT_LABEL_SETS) -> dict:
-    names = ALL_FEATURES if kind == "trees" else FEATURES
+    names = (ALL_FEATURES + (SLOT_FEATURES if SLOT_FEATURES_ON else ())) if kind == "trees" else FEATURES
     xs, ys, groups = training_set(rows, names)
     per_group = Counter(groups)
     per_class = Counter(zip(groups, ys, strict=True))
@@ -238,7 +244,9 @@ def cross_validate(rows: list[dict], kind: str, k: int, out, balance: float = BA
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("data", help="labelled pairs, JSON lines {id, a, b, label}")
+    ap.add_argument("data", nargs="+", help="labelled pairs, JSON lines {id, a, b, label[, domain, lang]}")
+    ap.add_argument("--exclude-domains", default="", help="comma-separated domains to hold out of training")
+    ap.add_argument("--slot-features", action="store_true", help="offer the slot features to the model")
     ap.add_argument("--out", default=str(_WEIGHTS_PATH))
     ap.add_argument("--model", choices=("trees", "logistic"), default="trees")
     ap.add_argument("--balance", type=float, default=BALANCE, help="class re-weighting exponent within a group")
@@ -248,7 +256,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="how a group that never uses a label is scored (see LABEL_SETS)")
     ap.add_argument("--cv", type=int, default=0, help="report K-fold cross-validated figures, write nothing")
     args = ap.parse_args(argv)
-    rows = _read(args.data)
+    global SLOT_FEATURES_ON
+    SLOT_FEATURES_ON = args.slot_features
+    rows = _read(args.data, frozenset(d for d in args.exclude_domains.split(",") if d))
     TREE_PARAMS.update(rounds=args.rounds, depth=args.depth)
     if args.cv:
         cross_validate(rows, args.model, args.cv, sys.stdout, args.balance, args.label_sets)
@@ -258,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     model = train(rows, args.model, args.balance, args.label_sets)
     stats = model.pop("_stats")
     n_pairs = sum(sum(c.values()) for c in stats.values())
-    model["manifest"] = manifest(model, [args.data], n_pairs)
+    model["manifest"] = manifest(model, args.data, n_pairs)
+    model["manifest"]["held_out_domains"] = sorted(d for d in args.exclude_domains.split(",") if d)
     Path(args.out).write_text(json.dumps(model, separators=(",", ":")) + "\n")
     load_model.cache_clear()
     print(f"trained {args.model} on {n_pairs} residual pairs {stats}; wrote {args.out}", file=sys.stderr)

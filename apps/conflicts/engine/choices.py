@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .catalogue import CATALOGUE, GENERIC_SETS
+
 
 @dataclass(frozen=True)
 class ChoiceSet:
@@ -25,14 +27,15 @@ DEFAULT_CHOICE_SETS: tuple[ChoiceSet, ...] = (
         "|in-house data center|own data centre",
         "saas|software as a service|vendor-hosted", "cloud-hosted|public cloud|cloud hosted|in the cloud"),
     _cs("BI tool", "tableau", "power bi|powerbi", "looker|looker studio", "qlik|qlik sense|qlikview",
-        "metabase", "superset|apache superset"),
+        "metabase", "superset|apache superset", "microstrategy", "sisense", "ibm cognos|cognos",
+        "sap analytics cloud"),
     _cs("app technology", "native app|native apps|native mobile app|native ios and android",
         "cross-platform|cross platform|react native|flutter|xamarin", "web app|progressive web app|pwa|web-only"),
     _cs("database", "postgresql|postgres", "mysql|mariadb", "oracle database|oracle db|oracle",
         "sql server|mssql|microsoft sql server", "mongodb|mongo", "dynamodb", "snowflake", "bigquery",
         "redshift", "databricks"),
-    _cs("CRM", "salesforce|sales cloud", "hubspot", "dynamics|dynamics 365|microsoft dynamics",
-        "zoho|zoho crm", "pipedrive", "sugarcrm"),
+    _cs("CRM", "salesforce|sales cloud|service cloud", "hubspot", "dynamics|dynamics 365|microsoft dynamics",
+        "zoho|zoho crm", "pipedrive", "sugarcrm", "sap sales cloud|sap c4c"),
     _cs("programming language", "python", "java", "javascript|node.js|nodejs|node", "typescript",
         "c#|.net|dotnet", "golang", "ruby", "php", "kotlin", "scala", "rust"),
     # (no iOS / Android set: an app is usually wanted on both, so naming one does not exclude the other)
@@ -41,8 +44,11 @@ DEFAULT_CHOICE_SETS: tuple[ChoiceSet, ...] = (
         "real-time|realtime|real time|streaming|near real-time|near-real-time"),
     _cs("analytics tool", "google analytics|ga4", "adobe analytics", "matomo|piwik", "mixpanel", "amplitude"),
     _cs("marketing automation", "marketo", "pardot|account engagement", "mailchimp", "braze",
-        "salesforce marketing cloud|marketing cloud", "klaviyo"),
-    _cs("message broker", "kafka|apache kafka", "rabbitmq", "kinesis", "pub/sub|pubsub", "sqs"),
+        "salesforce marketing cloud|marketing cloud", "klaviyo", "adobe campaign",
+        "emarsys"),
+    _cs("message broker", "kafka|apache kafka|confluent|confluent cloud", "rabbitmq", "kinesis",
+        "pub/sub|pubsub|google pub/sub", "sqs", "azure service bus|service bus", "activemq|amazon mq", "ibm mq", "nats",
+        "azure event hubs|event hubs"),
     _cs("consent model", "opt-in|opt in|explicit consent", "opt-out|opt out"),
     _cs("architecture", "microservices|microservice", "monolith|monolithic"),
     _cs("api style", "rest|restful|rest api", "graphql", "grpc", "soap"),
@@ -56,7 +62,22 @@ DEFAULT_CHOICE_SETS: tuple[ChoiceSet, ...] = (
     # the day a weekly thing happens ("the newsletter is sent on Tuesdays" / "… on Thursdays")
     _cs("weekday", "monday|mondays", "tuesday|tuesdays", "wednesday|wednesdays", "thursday|thursdays",
         "friday|fridays", "saturday|saturdays", "sunday|sundays"),
-)
+    # one system for all sites versus one per site / country
+    _cs("deployment topology", "one central|single central|central|centralised|centralized|single global|global "
+        "instance|single instance|one instance|one shared", "per country|per-country|each country|per site|per-site|"
+        "each plant|per plant|its own instance|own instance|locally hosted|local instance|decentralised|"
+        "decentralized"),
+    # build it ourselves versus buy a product
+    _cs("sourcing", "build our own|built in-house|build in-house|develop our own|custom-built|custom built|"
+        "in-house development|develop it ourselves|build it ourselves",
+        "buy a product|bought from|buy from|packaged product|packaged service|off-the-shelf|off the shelf|"
+        "commercial product|license a product|licence a product|saas subscription"),
+) + tuple(_cs(name, *options) for name, options in CATALOGUE)
+
+
+def is_product_category(set_name: str) -> bool:
+    """A product category (built-in catalogue or an engagement's own set): one product per function."""
+    return set_name not in GENERIC_SETS
 
 _NEGATING_BEFORE = re.compile(
     r"(?:\bnot\b|\bno\b|\bnever\b|\bwithout\b|\binstead of\b|\brather than\b|\bmigrat\w* (?:away )?from\b|"
@@ -86,7 +107,9 @@ class ChoiceMatcher:
         for cs in choice_sets:
             for i, syns in enumerate(cs.options):
                 for syn in syns:
-                    self.lookup.setdefault(syn.lower(), (cs.name, i))
+                    # a later set wins: an engagement's own sets come after the built-in catalogue, and the
+                    # PMO's name for a category ("CDN vendor") is the one its people should read
+                    self.lookup[syn.lower()] = (cs.name, i)
         alts = "|".join(re.escape(s) for s in sorted(self.lookup, key=len, reverse=True))
         self.pattern = re.compile(rf"(?<![\w.#-])(?:{alts})(?![\w#-]|\.\w)", re.IGNORECASE) if alts else None
         self._cache: dict[str, tuple[ChoiceMention, ...]] = {}
@@ -120,7 +143,9 @@ class ChoiceMatcher:
 
 # ordinary words unless capitalised
 _AMBIGUOUS = frozenset({"us", "eu", "rest", "node", "dynamics", "snowflake", "looker", "rust", "java", "ruby",
-                        "oracle"})
+                        "oracle", "here", "box", "square", "canvas", "banner", "epic", "sits", "zoom", "slack", "bird",
+                        "paragon", "mux", "remedy", "stripe", "workday", "sabre", "rhapsody", "entra", "synapse",
+                        "mirth", "nats", "sinch", "sapiens", "bankid", "csg", "ortec", "prometheus", "talend"})
 _MATCHERS: dict[int, tuple[tuple[ChoiceSet, ...], ChoiceMatcher]] = {}
 
 

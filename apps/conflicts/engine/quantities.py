@@ -40,6 +40,7 @@ _YEAR = 365 * _DAY
 _unit("time", _YEAR / 12, "mo", "mos", "month", "months")
 _unit("time", _YEAR / 4, "quarter", "quarters")
 _unit("time", _YEAR, "y", "yr", "yrs", "year", "years")
+_unit("time", 10 * _YEAR, "decade", "decades")
 _unit("size", 1.0, "b", "byte", "bytes")
 _unit("size", 1e3, "kb", "kilobyte", "kilobytes")
 _unit("size", 1024.0, "kib")

@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 ACTIVE_RUN = (DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING)
 SUPERSEDABLE = Finding.AWAITING_STATUSES
-CONFLICT_KINDS = {"numeric", "exclusive_choice", "negation", "scope", "terminology", "priority", "other"}
+CONFLICT_KINDS = {"numeric", "exclusive_choice", "negation", "scope", "terminology", "priority", "process", "other"}
 DUPLICATE_KINDS = {"duplicate", "overlap"}
 META_KINDS = (Finding.Kind.PRIORITY, Finding.Kind.TERMINOLOGY)  # the kinds that read input priority / kind
 MAX_ERRORS = 50

@@ -24,7 +24,6 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -201,10 +200,3 @@ def _finish_if_complete(run_id: int) -> bool:
                 ScanBatch.objects.filter(run=run).values("worker").distinct().count())
     return True
 
-
-def scan_progress(run: DetectionRun) -> dict[str, Any]:
-    """Batches committed per worker process: what the run page shows of a fanned-out scan."""
-    per: dict[str, int] = {}
-    for worker in ScanBatch.objects.filter(run=run).values_list("worker", flat=True):
-        per[worker] = per.get(worker, 0) + 1
-    return {"batches_done": sum(per.values()), "batch_count": run.batch_count, "workers": per}

@@ -57,10 +57,14 @@ def test_exclusive_choice_same_option_synonyms_are_duplicates():
 
 
 def test_engagement_specific_choice_set():
-    sets = (ChoiceSet("payment provider", (("adyen",), ("stripe",))),)
-    v = classify("Card payments go through Adyen.", "Card payments go through Stripe.", choice_sets=sets)
+    # Adyen / Stripe are in the built-in catalogue now (payment processors), so the engagement's own set is
+    # shown with two in-house products the catalogue cannot know
+    sets = (ChoiceSet("payment provider", (("payhub",), ("cashlane",))),)
+    v = classify("Card payments go through PayHub.", "Card payments go through CashLane.", choice_sets=sets)
     assert (v.label, v.kind) == ("conflict", "exclusive_choice")
-    assert classify("Card payments go through Adyen.", "Card payments go through Stripe.").kind != "exclusive_choice"
+    assert classify("Card payments go through PayHub.", "Card payments go through CashLane.").kind != "exclusive_choice"
+    v = classify("Card payments go through Adyen.", "Card payments go through Stripe.")
+    assert (v.label, v.kind) == ("conflict", "exclusive_choice")
 
 
 def test_negation_flip():
