@@ -1,4 +1,4 @@
-"""Every REST resource under /api/v1/. Each app registers its viewsets through api_routes.register."""
+"""Every REST resource under /api/v1/. Each app registers its viewsets through its api_routes.register."""
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
@@ -7,31 +7,17 @@ from apps.alignment import api_routes as alignment_routes
 from apps.approvals import api_routes as approvals_routes
 from apps.conflicts import api_routes as conflicts_routes
 from apps.deliverables import api_routes as deliverables_routes
-from apps.engagements.api import (
-    EngagementViewSet,
-    InvitationViewSet,
-    MembershipViewSet,
-    ObjectiveViewSet,
-    OrganizationViewSet,
-    WorkstreamViewSet,
-)
-from apps.inputs.api import InputRequestViewSet, InputViewSet
+from apps.engagements import api_routes as engagements_routes
+from apps.inputs import api_routes as inputs_routes
 from apps.interchange import api_routes as interchange_routes
 from apps.notifications import api_routes as notifications_routes
 from apps.planning import api_routes as planning_routes
 from apps.webhooks import api_routes as webhooks_routes
 
 router = DefaultRouter()
-router.register("engagements", EngagementViewSet, basename="engagement")
-router.register("objectives", ObjectiveViewSet, basename="objective")
-router.register("workstreams", WorkstreamViewSet, basename="workstream")
-router.register("memberships", MembershipViewSet, basename="membership")
-router.register("invitations", InvitationViewSet, basename="invitation")
-router.register("organizations", OrganizationViewSet, basename="organization")
-router.register("inputs", InputViewSet, basename="input")
-router.register("input-requests", InputRequestViewSet, basename="input-request")
-for app_routes in (conflicts_routes, alignment_routes, deliverables_routes, approvals_routes, notifications_routes,
-                   planning_routes, interchange_routes, webhooks_routes):
+# Order matters where two apps share a prefix (engagements/, versions/): the owner registers first.
+for app_routes in (engagements_routes, inputs_routes, conflicts_routes, alignment_routes, deliverables_routes,
+                   approvals_routes, notifications_routes, planning_routes, interchange_routes, webhooks_routes):
     app_routes.register(router)
 
 urlpatterns = [

@@ -51,3 +51,11 @@ def env_float(name: str, default: float) -> float:
         return float(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from exc
+
+
+def renamed_env(renames: dict[str, str]) -> None:
+    """Stop start-up when a retired variable name is set: silently ignoring it would change behaviour."""
+    for old, new in renames.items():
+        if old in os.environ:
+            raise ImproperlyConfigured(f"{old} was renamed {new} (the name of the setting it sets); rename it in "
+                                       "your environment.")

@@ -10,10 +10,10 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_float, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str, renamed_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("CONCORD_VAR_DIR", str(BASE_DIR / "var")))
+CONCORD_VAR_DIR = Path(env_str("CONCORD_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -99,7 +99,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'concord.sqlite3'}",
+        env_str("DATABASE_URL") or f"sqlite:///{CONCORD_VAR_DIR / 'concord.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -147,7 +147,7 @@ STORAGES = {
 
 # Uploaded files (delivered documents of the plan of work). Never served from a public URL: a view checks
 # membership and streams them, so MEDIA_URL is deliberately unused.
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or CONCORD_VAR_DIR / "media")
 PLANNING_UPLOAD_MAX_BYTES = env_int("PLANNING_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 if PLANNING_UPLOAD_MAX_BYTES <= 0:
     raise ImproperlyConfigured("PLANNING_UPLOAD_MAX_BYTES must be a positive number of bytes")
@@ -318,11 +318,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "max_retries": 1
 # --- conflict detection ---------------------------------------------------------------------
 # Also compare an input with its own workstream's inputs (default: only other workstreams).
 CONFLICTS_CHECK_OWN_WORKSTREAM = env_bool("CONFLICTS_CHECK_OWN_WORKSTREAM", False)
+# Each setting reads the environment variable of the same name; retired names stop start-up (renamed_env).
+renamed_env({"CONCORD_SCAN_BATCH_SIZE": "CONFLICTS_SCAN_BATCH",
+             "CONCORD_SCAN_BATCH_SLEEP": "CONFLICTS_SCAN_BATCH_SLEEP"})
 # Statements per batch of a full scan: one Celery task each, fanned out over every worker; progress
 # moves and a killed worker's work is redone per batch.
-CONFLICTS_SCAN_BATCH = env_int("CONCORD_SCAN_BATCH_SIZE", 500)
+CONFLICTS_SCAN_BATCH = env_int("CONFLICTS_SCAN_BATCH", 500)
 # Pause between batches; 0 in production, raised by the worker test to catch a scan mid-way.
-CONFLICTS_SCAN_BATCH_SLEEP = env_float("CONCORD_SCAN_BATCH_SLEEP", 0.0)
+CONFLICTS_SCAN_BATCH_SLEEP = env_float("CONFLICTS_SCAN_BATCH_SLEEP", 0.0)
 # A run still "running" this long after its last progress is taken over by a starting worker.
 CONFLICTS_RUN_STALE_SECONDS = env_int("CONFLICTS_RUN_STALE_SECONDS", 900)
 # Engagement indexes kept warm per worker process for incremental checks.

@@ -38,6 +38,12 @@ def memberships_visible_to(*, user: User) -> QuerySet[Membership]:
     ).select_related("user", "organization", "workstream", "engagement")
 
 
+def colleagues_of(*, user: User) -> QuerySet[User]:
+    """People who share an engagement with the user (the user included)."""
+    return User.objects.filter(memberships__engagement__memberships__user=user,
+                               memberships__engagement__is_archived=False).distinct()
+
+
 def organizations_visible_to(*, user: User) -> QuerySet[Organization]:
     """Organizations taking part in any engagement the user belongs to."""
     return Organization.objects.filter(

@@ -1,14 +1,18 @@
-"""Account writes: the invitation e-mail (with a link to choose a password when the account is new)."""
+"""Account writes: organizations, and the invitation e-mail (with a password link for a new account)."""
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .models import Invitation, User
+from apps.audit.services import audit_log
+from apps.core.errors import ApplicationError
+
+from .models import Invitation, Organization, User
 
 
 def set_password_path(user: User) -> str:
@@ -37,3 +41,18 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     EmailMessage(subject=subject, body="\n\n".join(lines), from_email=settings.DEFAULT_FROM_EMAIL,
                  to=[user.email]).send(fail_silently=False)
     return True
+
+
+@transaction.atomic
+def organization_get_or_create(*, actor: User, name: str) -> Organization:
+    """The company named `name` taking part, created and audited if new."""
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError("Name the organization.", field="organization")
+    if len(name) > Organization._meta.get_field("name").max_length:
+        raise ApplicationError("That organization name is too long.", field="organization")
+    organization, created = Organization.objects.get_or_create(name=name)  # survives a concurrent insert
+    if created:
+        audit_log(actor=actor, action="accounts.organization.created", target=organization,
+                  changes={"name": organization.name, "kind": organization.kind})
+    return organization

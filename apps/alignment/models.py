@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apps.core.models import ImmutableModel, TimeStampedModel
+from apps.core.models import ImmutableModel, SuspectModel, TimeStampedModel
 
 
 class AlignmentSession(TimeStampedModel):
@@ -32,6 +32,18 @@ class AlignmentSession(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.status == self.Status.CONCLUDED
 
 
 class AgendaItem(TimeStampedModel):
@@ -78,7 +90,7 @@ class Position(TimeStampedModel):
         return f"{self.workstream}: {self.get_stance_display()}"
 
 
-class Decision(TimeStampedModel):
+class Decision(SuspectModel):
     class Outcome(models.TextChoices):
         ADOPT = "adopt", "Adopt one side"
         MERGE = "merge", "Merge"
@@ -100,9 +112,6 @@ class Decision(TimeStampedModel):
     version = models.PositiveIntegerField(default=1)  # bumped on revision; trace links remember the one they saw
     # The input revisions the decision rested on; when one gets a newer revision the decision is suspect.
     source_revisions = models.ManyToManyField("inputs.InputRevision", blank=True, related_name="decisions")
-    is_suspect = models.BooleanField(default=False)
-    suspect_reason = models.CharField(max_length=300, blank=True)
-    suspect_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -53,13 +53,20 @@ def agenda_items(*, session: AlignmentSession) -> QuerySet[AgendaItem]:
     )
 
 
+def agenda_items_visible_to(*, user: User) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(session__engagement__in=engagement_list(user=user)).select_related("session")
+
+
+def decisions_visible_to(*, user: User) -> QuerySet[Decision]:
+    return Decision.objects.filter(engagement__in=engagement_list(user=user))
+
+
 def agenda_item_list(*, user: User) -> QuerySet[AgendaItem]:
-    return AgendaItem.objects.filter(session__engagement__in=engagement_list(user=user)).select_related(
-        "session", "decision")
+    return agenda_items_visible_to(user=user).select_related("decision")
 
 
 def agenda_item_get(*, user: User, item_id: int, session: AlignmentSession | None = None) -> AgendaItem:
-    qs = AgendaItem.objects.filter(session__engagement__in=engagement_list(user=user))
+    qs = agenda_items_visible_to(user=user)
     if session is not None:
         qs = qs.filter(session=session)
     try:
@@ -75,7 +82,7 @@ def position_list(*, user: User) -> QuerySet[Position]:
 
 
 def decision_list(*, user: User, engagement_id: int | None = None) -> QuerySet[Decision]:
-    qs = Decision.objects.filter(engagement__in=engagement_list(user=user))
+    qs = decisions_visible_to(user=user)
     if engagement_id is not None:
         qs = qs.filter(engagement_id=engagement_id)
     return qs.select_related("agenda_item__session", "agenda_item__finding", "agenda_item__input",

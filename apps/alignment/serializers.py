@@ -6,30 +6,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import User
-from apps.conflicts.models import Finding
+from apps.accounts.selectors import colleagues_of
+from apps.conflicts.selectors import findings_visible_to
 from apps.core.api import ScopedPrimaryKeyRelatedField
 from apps.engagements.selectors import engagement_list, workstream_list
-from apps.inputs.models import Input
+from apps.inputs.selectors import inputs_visible_to
 
 from .models import AgendaItem, AlignmentSession, Decision, DecisionRevision, Position
+from .selectors import agenda_items_visible_to
 from .services import MINUTES_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
-
-
-def _colleagues(user: User) -> Any:
-    """People who share an engagement with the asking user; the service then checks the session's engagement."""
-    return User.objects.filter(memberships__engagement__in=engagement_list(user=user)).distinct()
-
-
-def _findings(user: User) -> Any:
-    return Finding.objects.filter(engagement__in=engagement_list(user=user))
-
-
-def _inputs(user: User) -> Any:
-    return Input.objects.filter(engagement__in=engagement_list(user=user)).visible_to(user)
-
-
-def _agenda_items(user: User) -> Any:
-    return AgendaItem.objects.filter(session__engagement__in=engagement_list(user=user)).select_related("session")
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -135,18 +120,18 @@ class SessionDetailSerializer(SessionSerializer):
 
 
 class SessionCreateSerializer(serializers.Serializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
     title = serializers.CharField(max_length=TITLE_MAX)
     scheduled_at = serializers.DateTimeField()
-    participants = ScopedPrimaryKeyRelatedField(scope=_colleagues, many=True, required=False, default=list)
-    findings = ScopedPrimaryKeyRelatedField(scope=_findings, many=True, required=False, default=list)
-    inputs = ScopedPrimaryKeyRelatedField(scope=_inputs, many=True, required=False, default=list)
+    participants = ScopedPrimaryKeyRelatedField(scope=colleagues_of, many=True, required=False, default=list)
+    findings = ScopedPrimaryKeyRelatedField(scope=findings_visible_to, many=True, required=False, default=list)
+    inputs = ScopedPrimaryKeyRelatedField(scope=inputs_visible_to, many=True, required=False, default=list)
 
 
 class SessionUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX, required=False)
     scheduled_at = serializers.DateTimeField(required=False)
-    participants = ScopedPrimaryKeyRelatedField(scope=_colleagues, many=True, required=False)
+    participants = ScopedPrimaryKeyRelatedField(scope=colleagues_of, many=True, required=False)
 
 
 class MinutesSerializer(serializers.Serializer):
@@ -155,11 +140,11 @@ class MinutesSerializer(serializers.Serializer):
 
 
 class AgendaAddSerializer(serializers.Serializer):
-    findings = ScopedPrimaryKeyRelatedField(scope=_findings, many=True, required=False, default=list)
-    inputs = ScopedPrimaryKeyRelatedField(scope=_inputs, many=True, required=False, default=list)
-    workstream_a = ScopedPrimaryKeyRelatedField(scope=lambda user: workstream_list(user=user), required=False,
+    findings = ScopedPrimaryKeyRelatedField(scope=findings_visible_to, many=True, required=False, default=list)
+    inputs = ScopedPrimaryKeyRelatedField(scope=inputs_visible_to, many=True, required=False, default=list)
+    workstream_a = ScopedPrimaryKeyRelatedField(scope=workstream_list, required=False,
                                                 help_text="With workstream_b: every open conflict between the two.")
-    workstream_b = ScopedPrimaryKeyRelatedField(scope=lambda user: workstream_list(user=user), required=False)
+    workstream_b = ScopedPrimaryKeyRelatedField(scope=workstream_list, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         pair = [attrs.get("workstream_a"), attrs.get("workstream_b")]
@@ -176,21 +161,21 @@ class PositionWriteSerializer(serializers.Serializer):
 
 
 class PositionCreateSerializer(PositionWriteSerializer):
-    agenda_item = ScopedPrimaryKeyRelatedField(scope=_agenda_items)
+    agenda_item = ScopedPrimaryKeyRelatedField(scope=agenda_items_visible_to)
 
 
 class DecisionWriteSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     rationale = serializers.CharField(max_length=TEXT_MAX)
-    adopted_input = ScopedPrimaryKeyRelatedField(scope=_inputs, required=False, allow_null=True, default=None)
+    adopted_input = ScopedPrimaryKeyRelatedField(scope=inputs_visible_to, required=False, allow_null=True, default=None)
     merged_text = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="",
                                         trim_whitespace=False)
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
-    owner = ScopedPrimaryKeyRelatedField(scope=_colleagues, required=False, allow_null=True, default=None)
+    owner = ScopedPrimaryKeyRelatedField(scope=colleagues_of, required=False, allow_null=True, default=None)
 
 
 class DecisionCreateSerializer(DecisionWriteSerializer):
-    agenda_item = ScopedPrimaryKeyRelatedField(scope=_agenda_items)
+    agenda_item = ScopedPrimaryKeyRelatedField(scope=agenda_items_visible_to)
 
 
 class DecisionReviseSerializer(DecisionWriteSerializer):

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts import policies
@@ -20,8 +20,9 @@ from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
 from apps.conflicts.models import Finding
 from apps.conflicts.services import finding_mark_in_alignment, finding_release_from_alignment, finding_resolve
-from apps.core.errors import ApplicationError, PermissionDeniedError, StaleRevisionError
+from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.core.hashing import sha256_text
+from apps.core.stale import CurrentText, refuse_stale_edit
 from apps.engagements.models import Engagement, Workstream
 from apps.inputs.models import Input, InputRevision
 from apps.notifications.services import notify
@@ -76,6 +77,10 @@ def _clean_participants(*, engagement: Engagement, participants: Iterable[User])
     return people
 
 
+def _session_url(session: AlignmentSession) -> str:
+    return reverse("alignment:detail", kwargs={"engagement_id": session.engagement_id, "session_id": session.pk})
+
+
 def _invite(*, session: AlignmentSession, users: Sequence[User], actor: User) -> None:
     recipients = [u for u in users if u.pk != actor.pk]
     if not recipients:
@@ -83,18 +88,15 @@ def _invite(*, session: AlignmentSession, users: Sequence[User], actor: User) ->
     notify(
         recipients=recipients, kind="session_invite", title=f"You are invited to “{session.title}”",
         body=f"Alignment session on {session.scheduled_at:%d %b %Y %H:%M} UTC.",
-        url=f"/e/{session.engagement_id}/sessions/{session.pk}/", engagement=session.engagement,
+        url=_session_url(session), engagement=session.engagement,
         dedupe_key=f"session_invite:{session.pk}",
     )
 
 
-def minutes_snapshot(session: AlignmentSession) -> SimpleNamespace:
-    """The current minutes, shaped like a revision so stale-edit errors carry them back to the editor."""
-    return SimpleNamespace(
-        number=session.minutes_revision, title=session.title, body=session.minutes,
-        body_sha256=sha256_text(session.minutes), author=session.minutes_updated_by or session.created_by,
-        created_at=session.updated_at,
-    )
+def minutes_snapshot(session: AlignmentSession) -> CurrentText:
+    """The current minutes, so a stale-edit refusal carries them back to the editor."""
+    return CurrentText(number=session.minutes_revision, title=session.title, body=session.minutes,
+                       author=session.minutes_updated_by or session.created_by, created_at=session.updated_at)
 
 
 # --- sessions -----------------------------------------------------------------------------------------
@@ -214,16 +216,13 @@ def session_minutes_save(
     locked = _lock_session(session)
     require_pmo(actor=actor, engagement=locked.engagement)
     _require_open(locked)
-    if expected_revision is None:
-        raise ApplicationError("Say which minutes revision you edited (expected_revision).",
-                               field="expected_revision")
-    if expected_revision != locked.minutes_revision:
-        who = locked.minutes_updated_by or locked.created_by
-        raise StaleRevisionError(
-            f"The minutes were saved by {who} (revision {locked.minutes_revision}) after you opened revision "
-            f"{expected_revision}; your text was not saved over them.",
-            current=minutes_snapshot(locked),
-        )
+    refuse_stale_edit(
+        expected=expected_revision, current=locked.minutes_revision, field="expected_revision",
+        missing="Say which minutes revision you edited (expected_revision).",
+        stale=(f"The minutes were saved by {locked.minutes_updated_by or locked.created_by} (revision "
+               f"{locked.minutes_revision}) after you opened revision {expected_revision}; your text was not "
+               "saved over them."),
+        current_text=lambda: minutes_snapshot(locked))
     minutes = (minutes or "").replace("\r\n", "\n")
     if len(minutes) > MINUTES_MAX:
         raise ApplicationError(f"The minutes are {len(minutes)} characters; the limit is {MINUTES_MAX}.",
@@ -258,7 +257,7 @@ def _request_positions(*, item: AgendaItem, workstream_ids: Iterable[int], actor
     notify(
         recipients=recipients, kind="position_requested", title=f"Your position is requested: {item.title[:120]}",
         body=f"On the agenda of “{item.session.title}”. Record agree, object or abstain with a reason.",
-        url=f"/e/{item.session.engagement_id}/sessions/{item.session_id}/#item-{item.pk}",
+        url=f"{_session_url(item.session)}#item-{item.pk}",
         engagement=item.session.engagement, dedupe_key=f"position_requested:{item.pk}",
     )
 
@@ -543,10 +542,9 @@ def decision_record(
     return decision
 
 
-def decision_snapshot(decision: Decision) -> SimpleNamespace:
-    return SimpleNamespace(number=decision.version, title=decision.reference, body=decision.rationale,
-                           body_sha256=sha256_text(decision.rationale), author=decision.decided_by,
-                           created_at=decision.updated_at)
+def decision_snapshot(decision: Decision) -> CurrentText:
+    return CurrentText(number=decision.version, title=decision.reference, body=decision.rationale,
+                       author=decision.decided_by, created_at=decision.updated_at)
 
 
 @transaction.atomic
@@ -565,15 +563,12 @@ def decision_revise(
     """Record a new version of a decision; every trace link that saw an older version turns suspect."""
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     require_pmo(actor=actor, engagement=locked.engagement)
-    if expected_version is None:
-        raise ApplicationError("Say which version of the decision you revised (expected_version).",
-                               field="expected_version")
-    if expected_version != locked.version:
-        raise StaleRevisionError(
-            f"{locked.reference} was revised to version {locked.version} by {locked.decided_by} after you opened "
-            f"version {expected_version}; your changes were not saved over it.",
-            current=decision_snapshot(locked),
-        )
+    refuse_stale_edit(
+        expected=expected_version, current=locked.version, field="expected_version",
+        missing="Say which version of the decision you revised (expected_version).",
+        stale=(f"{locked.reference} was revised to version {locked.version} by {locked.decided_by} after you "
+               f"opened version {expected_version}; your changes were not saved over it."),
+        current_text=lambda: decision_snapshot(locked))
     item = AgendaItem.objects.select_related("session", "finding__input_a", "finding__input_b", "input").get(
         pk=locked.agenda_item_id)
     cleaned = _clean_decision(item=item, outcome=outcome, rationale=rationale, adopted_input=adopted_input,
@@ -588,7 +583,7 @@ def decision_revise(
         setattr(locked, field, value)
     locked.version += 1
     locked.decided_by = actor
-    locked.is_suspect, locked.suspect_reason, locked.suspect_since = False, "", None
+    locked.clear_suspect()  # the new version rests on the inputs' current revisions
     locked.save()
     sources = _current_revisions(item)
     locked.source_revisions.set(sources)
@@ -614,9 +609,8 @@ def decision_clear_suspect(*, actor: User, decision: Decision) -> Decision:
         pk=locked.agenda_item_id)
     sources = _current_revisions(item)
     locked.source_revisions.set(sources)
-    reason = locked.suspect_reason
-    locked.is_suspect, locked.suspect_reason, locked.suspect_since = False, "", None
-    locked.save(update_fields=["is_suspect", "suspect_reason", "suspect_since", "updated_at"])
+    reason = locked.clear_suspect()
+    locked.save(update_fields=Decision.SUSPECT_FIELDS)
     audit_log(actor=actor, action="alignment.decision.suspect_cleared", target=locked,
               engagement=locked.engagement_id,
               changes={"reason": reason, "source_revisions": [old, sorted(f"{r.input.reference} r{r.number}"
@@ -632,11 +626,9 @@ def decisions_mark_suspect_for_revision(*, revision: InputRevision, actor: User 
     ids = set(Decision.objects.filter(source_revisions__input_id=revision.input_id, is_suspect=False)
               .exclude(source_revisions=revision).values_list("pk", flat=True))
     for decision in Decision.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
-        decision.is_suspect = True
-        decision.suspect_reason = (f"{revision.input.reference} has a new revision r{revision.number} since this "
-                                   "decision was taken")[:300]
-        decision.suspect_since = now
-        decision.save(update_fields=["is_suspect", "suspect_reason", "suspect_since", "updated_at"])
+        decision.mark_suspect(f"{revision.input.reference} has a new revision r{revision.number} since this "
+                              "decision was taken", at=now)
+        decision.save(update_fields=Decision.SUSPECT_FIELDS)
         audit_log(actor=actor, action="alignment.decision.suspected", target=decision,
                   engagement=decision.engagement_id,
                   changes={"input": revision.input.reference, "revision": revision.number})

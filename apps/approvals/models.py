@@ -30,6 +30,19 @@ class ApprovalSubmission(TimeStampedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def blocks_new_submission(self) -> bool:
+        """A version awaiting approval, or approved, cannot be submitted again."""
+        return self.is_pending or self.is_approved
+
 
 class Signature(ImmutableModel):
     """An electronic signature (21 CFR Part 11 style): who, when (UTC), meaning, bound to the bytes' hash."""

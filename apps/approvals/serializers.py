@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import ApprovalSubmission, ChangeRequestItem, Signature
+from .models import ApprovalSubmission, Signature
 
 
 class SignatureSerializer(serializers.ModelSerializer):
@@ -58,13 +58,3 @@ class SignSerializer(serializers.Serializer):
     items = serializers.ListField(child=serializers.CharField(max_length=5000), required=False, max_length=100,
                                   help_text="Checklist of changes (changes_requested); defaults to the comment's "
                                             "lines.")
-
-
-class ChangeItemSerializer(serializers.ModelSerializer):
-    addressed_in_number = serializers.IntegerField(source="addressed_in.number", read_only=True, allow_null=True)
-
-    class Meta:
-        model = ChangeRequestItem
-        fields = ["id", "signature", "section_heading", "text", "addressed_in", "addressed_in_number",
-                  "addressed_note", "created_at"]
-        read_only_fields = fields

@@ -109,9 +109,9 @@ def approval_submit(
                                field="approvers")
     # Lock the version's submissions so two PMOs submitting at once cannot open two.
     existing = list(ApprovalSubmission.objects.select_for_update().filter(version=version))
-    if any(s.status == ApprovalSubmission.Status.PENDING for s in existing):
+    if any(s.is_pending for s in existing):
         raise ApplicationError(f"{version_label(version)} is already awaiting approval; withdraw that request first.")
-    if any(s.status == ApprovalSubmission.Status.APPROVED for s in existing):
+    if any(s.is_approved for s in existing):
         raise ApplicationError(f"{version_label(version)} is already approved.")
     already = set(Signature.objects.filter(version=version, signer_id__in=approver_ids)
                   .values_list("signer__full_name", flat=True))
@@ -291,6 +291,14 @@ def _validate_sign_input(*, meaning: str, comment: str, items: Sequence[str] | N
         if not comment:
             comment = "\n".join(f"- {i}" for i in checklist)
     return comment, checklist
+
+
+def signer_may_sign(*, membership: Membership | None, submission: ApprovalSubmission | None,
+                    named_ids: set[int], signed_ids: set[int]) -> bool:
+    """Whether the version page offers the signature form: the rule `_check_may_sign` enforces, read from
+    what the page has already loaded (the current submission, its named approvers, the signatures)."""
+    return (submission is not None and submission.is_pending and policies.is_approver(membership)
+            and membership is not None and membership.user_id in named_ids and membership.user_id not in signed_ids)
 
 
 def _check_may_sign(*, actor: User, version: DeliverableVersion, engagement_id: int) -> ApprovalSubmission:

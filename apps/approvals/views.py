@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 from apps.accounts import policies
@@ -95,9 +96,8 @@ class VersionApprovalView(VersionMixin, TemplateView):
             comments[c.section_heading].append(c)
         named = list(submission.approvers.all()) if submission else []
         signed_ids = {s.signer_id for s in signatures}
-        may_sign = (submission is not None and submission.status == ApprovalSubmission.Status.PENDING
-                    and policies.is_approver(self.membership) and any(u.pk == user.pk for u in named)
-                    and user.pk not in signed_ids)
+        may_sign = services.signer_may_sign(membership=self.membership, submission=submission,
+                                            named_ids={u.pk for u in named}, signed_ids=signed_ids)
         locked_until = services.signing_locked_until(user=user) if may_sign else None
         stored, published = services.stored_bytes_sha256(version.pk)
         items = list(selectors.change_items_for_deliverable(deliverable_id=version.deliverable_id))
@@ -245,7 +245,8 @@ class ChangeItemAddressView(EngagementMixin, TemplateView):
         else:
             messages.error(request, "Choose a version published after the one the change was requested on.")
         target = request.POST.get("next", "")
-        if target.startswith("/e/") and "//" not in target:
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                      require_https=request.is_secure()):
             return redirect(target)
         return redirect("approvals:overview", engagement_id=self.engagement.pk)
 

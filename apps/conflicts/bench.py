@@ -113,7 +113,7 @@ def _start_worker(concurrency: int) -> subprocess.Popen:
     url = f"postgres://{quote(db['USER'] or '', safe='')}@{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/" \
           f"{db['NAME']}" if connection.vendor == "postgresql" else os.environ.get("DATABASE_URL", "")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pmo_site.settings", "DATABASE_URL": url,
-           "CONCORD_SCAN_BATCH_SIZE": str(settings.CONFLICTS_SCAN_BATCH)}
+           "CONFLICTS_SCAN_BATCH": str(settings.CONFLICTS_SCAN_BATCH)}
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     log = tempfile.NamedTemporaryFile("w", prefix="bench-worker-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "pmo_site", "worker", "--loglevel=WARNING",

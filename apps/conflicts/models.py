@@ -166,6 +166,14 @@ class Finding(TimeStampedModel):
     def is_awaiting(self) -> bool:
         return self.status in self.AWAITING_STATUSES
 
+    @property
+    def is_unacknowledged(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_dismissed(self) -> bool:
+        return self.status == self.Status.DISMISSED
+
 
 class RevisionStatement(models.Model):
     """One statement of an input revision with its span in the revision body: what detection compares.

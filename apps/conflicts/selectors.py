@@ -7,13 +7,13 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
-from apps.accounts.models import Membership, User
+from apps.accounts.models import User
 from apps.core.ids import is_id
 from apps.engagements.models import Engagement, Workstream
 from apps.engagements.selectors import engagement_list
 from apps.inputs.models import Input
 
-from .models import Calibration, ChoiceSet, DetectionRun, Finding, RelatedPair, RevisionStatement
+from .models import Calibration, ChoiceSet, DetectionRun, Finding, RelatedPair, RevisionStatement, ScanBatch
 
 RUN_ACTIVE = (DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING)
 
@@ -27,9 +27,13 @@ def _touches(value: Any) -> Q:
     return _workstream_q(value, "a") | _workstream_q(value, "b")
 
 
+def findings_visible_to(*, user: User) -> QuerySet[Finding]:
+    return Finding.objects.filter(engagement__in=engagement_list(user=user))
+
+
 def finding_list(*, user: User, engagement_id: int | None = None,
                  filters: dict[str, Any] | None = None) -> QuerySet[Finding]:
-    qs = Finding.objects.filter(engagement__in=engagement_list(user=user))
+    qs = findings_visible_to(user=user)
     if engagement_id is not None:
         qs = qs.filter(engagement_id=engagement_id)
     qs = qs.select_related("workstream_a", "workstream_b", "input_a", "input_b")
@@ -159,10 +163,6 @@ def choice_set_get(*, user: User, choice_set_id: int, engagement_id: int | None 
         raise Http404("No such choice set") from exc
 
 
-def my_workstream_id(membership: Membership | None) -> int | None:
-    return membership.workstream_id if membership is not None else None
-
-
 # --- the second tier, statements, calibration ----------------------------------------------------------------
 
 
@@ -217,3 +217,9 @@ def calibration_history(*, user: User, engagement_id: int | None = None) -> Quer
     if engagement_id is not None:
         qs = qs.filter(engagement_id=engagement_id)
     return qs.select_related("created_by").order_by("-id")
+
+
+def run_batch_progress(*, run: DetectionRun) -> dict[str, Any]:
+    """A fanned-out scan's committed batches per worker process (host:pid), in one query."""
+    per = dict(ScanBatch.objects.filter(run=run).values_list("worker").annotate(n=Count("id")).order_by())
+    return {"batches_done": sum(per.values()), "batch_count": run.batch_count, "workers": per}

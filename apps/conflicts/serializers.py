@@ -61,7 +61,7 @@ class DetectionRunSerializer(serializers.ModelSerializer):
 
 
 class DetectionRunCreateSerializer(serializers.Serializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
 
 
 class ChoiceSetSerializer(serializers.ModelSerializer):
@@ -74,7 +74,7 @@ class ChoiceSetSerializer(serializers.ModelSerializer):
 
 
 class ChoiceSetCreateSerializer(serializers.Serializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
     name = serializers.CharField(max_length=NAME_MAX)
     options = serializers.ListField(
         child=serializers.ListField(child=serializers.CharField(max_length=60), min_length=1, max_length=12),
@@ -127,7 +127,7 @@ class RelatedDismissSerializer(serializers.Serializer):
 
 
 class FlagSerializer(JudgementSerializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
     statement_a = serializers.IntegerField(help_text="id of a statement (GET /statements/) of a current input")
     statement_b = serializers.IntegerField(help_text="id of a statement of another input")
 
@@ -154,4 +154,4 @@ class CalibrationSerializer(serializers.ModelSerializer):
 
 
 class CalibrationResetSerializer(serializers.Serializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)

@@ -200,7 +200,8 @@ class RunObjectMixin(EngagementMixin):
         findings = list(selectors.finding_list(user=self.request.user, engagement_id=self.engagement.pk,
                                                filters={"run": self.run.pk, "status": "all"})
                         .order_by("-id")[:RUN_FINDINGS_SHOWN])
-        context.update(run=self.run, run_findings=findings, is_active=self.run.status in selectors.RUN_ACTIVE)
+        context.update(run=self.run, run_findings=findings, is_active=self.run.status in selectors.RUN_ACTIVE,
+                       batches=selectors.run_batch_progress(run=self.run) if self.run.batch_count else None)
         return context
 
 

@@ -130,7 +130,8 @@ class ServiceCreateMixin:
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related id in a request body, accepted only if the asking user may see it.
 
-    `scope` is a selector `(user) -> QuerySet`; foreign ids read as "does not exist".
+    `scope` is a selector `(*, user) -> QuerySet` of the rows the user may see; foreign ids read as
+    "does not exist". Scoping lives in the selectors, never in the serializer.
     """
 
     def __init__(self, *, scope: Any, **kwargs: Any):
@@ -139,4 +140,4 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> Any:
         request = self.context.get("request")
-        return self.scope(request.user)
+        return self.scope(user=request.user)

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import current_app
+from celery import Task, current_app
 
 from apps.outbox.services import outbox_enqueue
 
 
+def registered_task(task_name: str) -> Task:
+    return current_app.tasks[task_name]  # KeyError: the app's tasks module was not imported in ready()
+
+
 def enqueue_on_commit(task_name: str, *args: Any) -> None:
-    task = current_app.tasks[task_name]  # KeyError: the app's tasks module was not imported in ready()
-    outbox_enqueue(task, *args)
+    outbox_enqueue(registered_task(task_name), *args)

@@ -1,6 +1,7 @@
 """Shared model bases."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import models
@@ -14,6 +15,30 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SuspectModel(TimeStampedModel):
+    """A row resting on a source that changed after it was made (a trace link, a decision): suspect until a
+    person reviews it. The flag, why, and since when; services set and clear them, with an audit event."""
+
+    SUSPECT_FIELDS = ("is_suspect", "suspect_reason", "suspect_since", "updated_at")
+    REASON_MAX = 300
+
+    is_suspect = models.BooleanField(default=False)
+    suspect_reason = models.CharField(max_length=REASON_MAX, blank=True)
+    suspect_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def mark_suspect(self, reason: str, *, at: datetime) -> None:
+        self.is_suspect, self.suspect_reason, self.suspect_since = True, reason[: self.REASON_MAX], at
+
+    def clear_suspect(self) -> str:
+        """Unflag; returns the reason it was suspect for the audit event."""
+        reason = self.suspect_reason
+        self.is_suspect, self.suspect_reason, self.suspect_since = False, "", None
+        return reason
 
 
 class ImmutableQuerySet(models.QuerySet):

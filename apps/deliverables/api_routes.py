@@ -1,11 +1,11 @@
 """REST resources of the deliverables app, registered on the /api/v1/ router."""
 from rest_framework.routers import DefaultRouter
 
+from .api import DeliverableViewSet, EngagementTraceViewSet, SectionViewSet, TraceLinkViewSet, VersionViewSet
+
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the shared router."""
-    from .api import DeliverableViewSet, EngagementTraceViewSet, SectionViewSet, TraceLinkViewSet, VersionViewSet
-
     router.register("deliverables", DeliverableViewSet, basename="deliverable")
     router.register("sections", SectionViewSet, basename="section")
     router.register("trace-links", TraceLinkViewSet, basename="trace-link")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apps.core.models import ImmutableModel, TimeStampedModel
+from apps.core.models import ImmutableModel, SuspectModel, TimeStampedModel
 
 
 class Deliverable(TimeStampedModel):
@@ -44,7 +44,7 @@ class Section(TimeStampedModel):
         return self.heading
 
 
-class TraceLink(TimeStampedModel):
+class TraceLink(SuspectModel):
     """Section → exact input revision, decision, or objective it rests on."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="trace_links")
@@ -55,9 +55,7 @@ class TraceLink(TimeStampedModel):
     objective = models.ForeignKey("engagements.Objective", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="trace_links")
     decision_version = models.PositiveIntegerField(null=True, blank=True)  # the decision version this link saw
-    is_suspect = models.BooleanField(default=False, db_index=True)
-    suspect_reason = models.CharField(max_length=300, blank=True)
-    suspect_since = models.DateTimeField(null=True, blank=True)
+    is_suspect = models.BooleanField(default=False, db_index=True)  # SuspectModel's flag, indexed: pages count them
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -11,8 +11,16 @@ from apps.engagements.selectors import engagement_list
 from .models import Deliverable, DeliverableVersion, Section, TraceLink
 
 
+def deliverables_visible_to(*, user: User) -> QuerySet[Deliverable]:
+    return Deliverable.objects.filter(engagement__in=engagement_list(user=user))
+
+
+def sections_visible_to(*, user: User) -> QuerySet[Section]:
+    return Section.objects.filter(deliverable__engagement__in=engagement_list(user=user))
+
+
 def deliverable_list(*, user: User, engagement_id: int | None = None) -> QuerySet[Deliverable]:
-    qs = Deliverable.objects.filter(engagement__in=engagement_list(user=user))
+    qs = deliverables_visible_to(user=user)
     if engagement_id is not None:
         qs = qs.filter(engagement_id=engagement_id)
     return qs.select_related("created_by").annotate(

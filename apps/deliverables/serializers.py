@@ -5,31 +5,14 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.alignment.models import Decision
+from apps.alignment.selectors import decisions_visible_to
 from apps.core.api import ScopedPrimaryKeyRelatedField
 from apps.engagements.selectors import engagement_list, objective_list
-from apps.inputs.models import InputRevision
-from apps.inputs.policies import input_visible_q
+from apps.inputs.selectors import revisions_visible_to
 
 from .models import Deliverable, DeliverableVersion, Section, TraceLink
+from .selectors import deliverables_visible_to, sections_visible_to
 from .services import BODY_MAX, DESCRIPTION_MAX, HEADING_MAX, TITLE_MAX, link_target
-
-
-def _revisions(user: Any) -> Any:
-    return InputRevision.objects.filter(input__engagement__in=engagement_list(user=user)).filter(
-        input_visible_q(user=user, prefix="input__"))
-
-
-def _decisions(user: Any) -> Any:
-    return Decision.objects.filter(engagement__in=engagement_list(user=user))
-
-
-def _deliverables(user: Any) -> Any:
-    return Deliverable.objects.filter(engagement__in=engagement_list(user=user))
-
-
-def _sections(user: Any) -> Any:
-    return Section.objects.filter(deliverable__engagement__in=engagement_list(user=user))
 
 
 class TraceLinkSerializer(serializers.ModelSerializer):
@@ -76,7 +59,7 @@ class DeliverableSerializer(serializers.ModelSerializer):
 
 
 class DeliverableCreateSerializer(serializers.Serializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
     title = serializers.CharField(max_length=TITLE_MAX)
     description = serializers.CharField(max_length=DESCRIPTION_MAX, required=False, allow_blank=True, default="")
     approval_policy = serializers.ChoiceField(choices=Deliverable.ApprovalPolicy.choices,
@@ -90,7 +73,7 @@ class DeliverableUpdateSerializer(serializers.Serializer):
 
 
 class SectionCreateSerializer(serializers.Serializer):
-    deliverable = ScopedPrimaryKeyRelatedField(scope=_deliverables)
+    deliverable = ScopedPrimaryKeyRelatedField(scope=deliverables_visible_to)
     heading = serializers.CharField(max_length=HEADING_MAX)
     body = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True, default="",
                                  trim_whitespace=False)
@@ -104,8 +87,8 @@ class SectionUpdateSerializer(serializers.Serializer):
 
 
 class SectionFromDecisionSerializer(serializers.Serializer):
-    deliverable = ScopedPrimaryKeyRelatedField(scope=_deliverables)
-    decision = ScopedPrimaryKeyRelatedField(scope=_decisions)
+    deliverable = ScopedPrimaryKeyRelatedField(scope=deliverables_visible_to)
+    decision = ScopedPrimaryKeyRelatedField(scope=decisions_visible_to)
     heading = serializers.CharField(max_length=HEADING_MAX, required=False, allow_blank=True, default="")
 
 
@@ -114,10 +97,11 @@ class MoveSerializer(serializers.Serializer):
 
 
 class TraceLinkCreateSerializer(serializers.Serializer):
-    section = ScopedPrimaryKeyRelatedField(scope=_sections)
-    input_revision = ScopedPrimaryKeyRelatedField(scope=_revisions, required=False, allow_null=True, default=None)
-    decision = ScopedPrimaryKeyRelatedField(scope=_decisions, required=False, allow_null=True, default=None)
-    objective = ScopedPrimaryKeyRelatedField(scope=lambda user: objective_list(user=user), required=False,
+    section = ScopedPrimaryKeyRelatedField(scope=sections_visible_to)
+    input_revision = ScopedPrimaryKeyRelatedField(scope=revisions_visible_to, required=False, allow_null=True,
+                                                  default=None)
+    decision = ScopedPrimaryKeyRelatedField(scope=decisions_visible_to, required=False, allow_null=True, default=None)
+    objective = ScopedPrimaryKeyRelatedField(scope=objective_list, required=False,
                                              allow_null=True, default=None)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,6 @@ HTML views and API views both call these; each writes its AuditEvent in its own 
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -15,8 +14,9 @@ from apps.accounts.models import User
 from apps.accounts.policies import require_pmo
 from apps.alignment.models import Decision
 from apps.audit.services import audit_log
-from apps.core.errors import ApplicationError, StaleRevisionError
+from apps.core.errors import ApplicationError
 from apps.core.hashing import sha256_bytes, sha256_text
+from apps.core.stale import CurrentText, refuse_stale_edit
 from apps.engagements.models import Engagement, Objective
 from apps.inputs.models import InputRevision
 from apps.inputs.policies import input_is_private
@@ -120,11 +120,10 @@ def section_create(*, actor: User, deliverable: Deliverable, heading: str, body:
     return section
 
 
-def section_snapshot(section: Section) -> SimpleNamespace:
-    """The current text of a section, shaped like a revision so stale-edit errors carry it to the editor."""
-    return SimpleNamespace(number=section.revision, title=section.heading, body=section.body,
-                           body_sha256=sha256_text(section.body), author=section.updated_by or "someone",
-                           created_at=section.updated_at)
+def section_snapshot(section: Section) -> CurrentText:
+    """The current text of a section, so a stale-edit refusal carries it back to the editor."""
+    return CurrentText(number=section.revision, title=section.heading, body=section.body,
+                       author=section.updated_by or "someone", created_at=section.updated_at)
 
 
 @transaction.atomic
@@ -134,15 +133,12 @@ def section_update(*, actor: User, section: Section, heading: str, body: str,
     locked = (Section.objects.select_for_update(of=("self",)).select_related("deliverable", "updated_by")
               .get(pk=section.pk))
     require_pmo(actor=actor, engagement=locked.deliverable.engagement)
-    if expected_revision is None:
-        raise ApplicationError("Say which section revision you edited (expected_revision or If-Match).",
-                               field="expected_revision")
-    if expected_revision != locked.revision:
-        raise StaleRevisionError(
-            f"This section was saved by {locked.updated_by or 'someone'} (revision {locked.revision}) after you "
-            f"opened revision {expected_revision}; your text was not saved over it.",
-            current=section_snapshot(locked),
-        )
+    refuse_stale_edit(
+        expected=expected_revision, current=locked.revision, field="expected_revision",
+        missing="Say which section revision you edited (expected_revision or If-Match).",
+        stale=(f"This section was saved by {locked.updated_by or 'someone'} (revision {locked.revision}) after "
+               f"you opened revision {expected_revision}; your text was not saved over it."),
+        current_text=lambda: section_snapshot(locked))
     heading, body = _clean_heading(heading), _clean_body(body)
     if heading == locked.heading and body == locked.body:
         raise ApplicationError(f"Nothing changed: the text is the same as revision {locked.revision}.", field="body")
@@ -323,8 +319,7 @@ def tracelink_clear_suspect(*, actor: User, link: TraceLink) -> TraceLink:
         locked.input_revision = locked.input_revision.input.current_revision
     elif locked.decision_id:
         locked.decision_version = locked.decision.version
-    reason = locked.suspect_reason
-    locked.is_suspect, locked.suspect_reason, locked.suspect_since = False, "", None
+    reason = locked.clear_suspect()
     locked.save()
     audit_log(actor=actor, action="deliverables.tracelink.suspect_cleared", target=locked,
               engagement=locked.section.deliverable.engagement_id,
@@ -336,8 +331,8 @@ def tracelink_clear_suspect(*, actor: User, link: TraceLink) -> TraceLink:
 def _mark(links: list[TraceLink], *, reason: str, actor: User | None, engagement_id: int) -> int:
     now = timezone.now()
     for link in links:
-        link.is_suspect, link.suspect_reason, link.suspect_since = True, reason[:300], now
-        link.save(update_fields=["is_suspect", "suspect_reason", "suspect_since", "updated_at"])
+        link.mark_suspect(reason, at=now)
+        link.save(update_fields=TraceLink.SUSPECT_FIELDS)
         audit_log(actor=actor, action="deliverables.tracelink.suspected", target=link, engagement=engagement_id,
                   changes={"section": link.section_id, "reason": link.suspect_reason})
     return len(links)

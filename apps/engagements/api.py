@@ -8,7 +8,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.models import Invitation, Membership, Organization
-from apps.accounts.policies import require_pmo
 from apps.accounts.selectors import invitations_visible_to, memberships_visible_to, organizations_visible_to
 from apps.core.api import ScopedViewSet, ServiceCreateMixin
 
@@ -37,9 +36,9 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def create(self, request: Request) -> Response:
         serializer = EngagementSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        organization, _ = Organization.objects.get_or_create(name=serializer.validated_data["organization"].strip())
         engagement = services.engagement_create(
-            actor=request.user, name=serializer.validated_data["name"], organization=organization,
+            actor=request.user, name=serializer.validated_data["name"],
+            organization=serializer.validated_data["organization"],
             description=serializer.validated_data.get("description", ""),
         )
         return Response(EngagementSerializer(self.get_queryset().get(pk=engagement.pk),
@@ -112,11 +111,10 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         serializer = InvitationCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        require_pmo(actor=request.user, engagement=data["engagement"])  # before an organization row is made
-        organization, _ = Organization.objects.get_or_create(name=data["organization"].strip())
+        # The service checks the PMO before it creates (and audits) an organization named here.
         invitation = services.member_invite(
             actor=request.user, engagement=data["engagement"], email=data["email"], full_name=data["full_name"],
-            organization=organization, role=data["role"], workstream=data["workstream"],
+            organization=data["organization"], role=data["role"], workstream=data["workstream"],
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 

@@ -3,15 +3,21 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from apps.accounts.models import User
+from apps.accounts.models import Membership, User
 
 from .models import Engagement, Objective, Workstream
 
 
 def engagement_list(*, user: User) -> QuerySet[Engagement]:
+    """The engagements the user belongs to: the scope every other selector filters by.
+
+    A subquery on the user's memberships rather than a join, so no DISTINCT is needed and the
+    selectors that nest it (`engagement__in=engagement_list(...)`) stay one plain IN (...).
+    """
     if not user.is_authenticated:
         return Engagement.objects.none()
-    return Engagement.objects.filter(memberships__user=user, is_archived=False).distinct()
+    return Engagement.objects.filter(is_archived=False,
+                                     pk__in=Membership.objects.filter(user=user).values("engagement_id"))
 
 
 def objective_list(*, user: User, engagement_id: int | None = None) -> QuerySet[Objective]:

@@ -10,7 +10,7 @@ from .selectors import engagement_list, workstream_list
 
 
 class WorkstreamSerializer(serializers.ModelSerializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
 
     class Meta:
         model = Workstream
@@ -19,7 +19,7 @@ class WorkstreamSerializer(serializers.ModelSerializer):
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
 
     class Meta:
         model = Objective
@@ -55,12 +55,12 @@ class EngagementUpdateSerializer(serializers.ModelSerializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
     email = serializers.EmailField(source="user.email")
     full_name = serializers.CharField(source="user.full_name", max_length=150, required=False, allow_blank=True)
     organization = serializers.CharField(source="organization.name", max_length=150)
     workstream = ScopedPrimaryKeyRelatedField(
-        scope=lambda user: workstream_list(user=user), required=False, allow_null=True
+        scope=workstream_list, required=False, allow_null=True
     )
     role = serializers.ChoiceField(choices=Role.choices)
 

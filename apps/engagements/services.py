@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from apps.accounts.models import WORKSTREAM_ROLES, Invitation, Membership, Organization, Role, User
 from apps.accounts.policies import may_create_engagement, require_pmo
+from apps.accounts.services import organization_get_or_create
 from apps.accounts.tokens import api_tokens_revoke_if_unattached
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
@@ -20,19 +21,22 @@ def engagement_create(
     *,
     actor: User,
     name: str,
-    organization: Organization,
+    organization: Organization | str,
     description: str = "",
     client: Organization | None = None,
     workstreams: tuple[str, ...] | None = None,
     by_operator: bool = False,
 ) -> Engagement:
-    """Create an engagement; its creator becomes its first PMO member.
+    """Create an engagement; its creator becomes its first PMO member (for `organization`, an
+    Organization or the name of one, created if new).
 
     Who may is `may_create_engagement` (settings.ENGAGEMENT_CREATORS). `by_operator` is for whoever runs
     the site from the shell (demo seeding, benchmarks, test set-up); pages and the API never pass it.
     """
     if not by_operator and not may_create_engagement(actor):
         raise PermissionDeniedError("You cannot create engagements here; ask a PMO or an administrator.")
+    if isinstance(organization, str):
+        organization = organization_get_or_create(actor=actor, name=organization)
     engagement = Engagement.objects.create(
         name=name.strip(), description=description, client=client or organization, created_by=actor
     )
@@ -98,7 +102,7 @@ def member_invite(
     engagement: Engagement,
     email: str,
     full_name: str,
-    organization: Organization,
+    organization: Organization | str,
     role: str,
     workstream: Workstream | None = None,
 ) -> Invitation:
@@ -117,6 +121,8 @@ def member_invite(
         workstream = None
     if workstream is not None and workstream.engagement_id != engagement.pk:
         raise ApplicationError("That workstream is not part of this engagement.", field="workstream")
+    if isinstance(organization, str):
+        organization = organization_get_or_create(actor=actor, name=organization)
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from apps.accounts import policies
 from apps.accounts.mixins import EngagementMixin
-from apps.accounts.models import Membership, Organization
+from apps.accounts.models import Membership
 from apps.accounts.selectors import invitation_list, invitations_pending_for, membership_list
 from apps.core.errors import ApplicationError
 from apps.core.ids import is_id
@@ -30,9 +30,8 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("You cannot create engagements here; ask a PMO or an administrator.")
     form = EngagementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organization, _ = Organization.objects.get_or_create(name=form.cleaned_data["organization"].strip())
         engagement = services.engagement_create(
-            actor=request.user, name=form.cleaned_data["name"], organization=organization,
+            actor=request.user, name=form.cleaned_data["name"], organization=form.cleaned_data["organization"],
             description=form.cleaned_data["description"],
         )
         messages.success(request, f"Engagement “{engagement.name}” created with IT, Marketing and Data workstreams.")
@@ -114,11 +113,10 @@ class EngagementSettingsView(EngagementMixin, TemplateView):
         form = InviteForm(request.POST, engagement=self.engagement)
         if form.is_valid():
             data = form.cleaned_data
-            organization, _ = Organization.objects.get_or_create(name=data["organization"].strip())
             try:
                 invitation = services.member_invite(
                     actor=request.user, engagement=self.engagement, email=data["email"],
-                    full_name=data["full_name"], organization=organization, role=data["role"],
+                    full_name=data["full_name"], organization=data["organization"], role=data["role"],
                     workstream=data["workstream"],
                 )
                 return self._done(request, f"Invitation sent to {invitation.email} as "

@@ -83,6 +83,18 @@ class Input(TimeStampedModel):
         return self.title
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
     def reference(self) -> str:
         return f"IN-{self.pk}"
 
@@ -128,3 +140,7 @@ class InputRequest(TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"RQ-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

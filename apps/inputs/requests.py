@@ -21,6 +21,7 @@ from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError
 from apps.engagements.models import Engagement, Workstream
 from apps.engagements.selectors import engagement_list
+from apps.notifications.services import notify
 
 from .models import Input, InputRequest
 
@@ -57,8 +58,6 @@ def input_request_create(
 
 
 def _notify_requested(*, request: InputRequest, workstreams: Sequence[Workstream]) -> None:
-    from apps.notifications.services import notify
-
     recipients = Membership.objects.filter(
         engagement_id=request.engagement_id, workstream__in=workstreams, role__in=[Role.LEAD, Role.CONTRIBUTOR]
     ).values_list("user_id", flat=True)

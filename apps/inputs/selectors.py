@@ -11,12 +11,23 @@ from apps.core.ids import is_id
 from apps.engagements.selectors import engagement_list
 
 from .models import Input, InputRevision, Tag
+from .policies import input_visible_q
+
+
+def inputs_visible_to(*, user: User) -> QuerySet[Input]:
+    """Inputs of the user's engagements, less the drafts of workstreams they do not write for (policies)."""
+    return Input.objects.filter(engagement__in=engagement_list(user=user)).visible_to(user)
+
+
+def revisions_visible_to(*, user: User) -> QuerySet[InputRevision]:
+    return InputRevision.objects.filter(input__engagement__in=engagement_list(user=user)).filter(
+        input_visible_q(user=user, prefix="input__"))
 
 
 def input_list(
     *, user: User, engagement_id: int | None = None, filters: dict[str, Any] | None = None
 ) -> QuerySet[Input]:
-    qs = Input.objects.filter(engagement__in=engagement_list(user=user)).visible_to(user)
+    qs = inputs_visible_to(user=user)
     if engagement_id is not None:
         qs = qs.filter(engagement_id=engagement_id)
     qs = qs.select_related("workstream", "author", "current_revision").prefetch_related("tags")

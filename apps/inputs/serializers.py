@@ -40,19 +40,19 @@ class InputSerializer(serializers.ModelSerializer):
 
 
 class InputCreateSerializer(serializers.Serializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
-    workstream = ScopedPrimaryKeyRelatedField(scope=lambda user: workstream_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
+    workstream = ScopedPrimaryKeyRelatedField(scope=workstream_list)
     kind = serializers.ChoiceField(choices=Input.Kind.choices)
     title = serializers.CharField(max_length=TITLE_MAX)
     body = serializers.CharField(max_length=BODY_MAX, trim_whitespace=False)
     priority = serializers.ChoiceField(choices=Input.Priority.choices, default=Input.Priority.SHOULD)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list)
     objectives = ScopedPrimaryKeyRelatedField(
-        scope=lambda user: objective_list(user=user), many=True, required=False, default=list
+        scope=objective_list, many=True, required=False, default=list
     )
     submit = serializers.BooleanField(default=False, help_text="Submit right away instead of saving a draft.")
     answers_request = ScopedPrimaryKeyRelatedField(
-        scope=lambda user: input_request_list(user=user), required=False, allow_null=True, default=None,
+        scope=input_request_list, required=False, allow_null=True, default=None,
         help_text="The input request this input answers.",
     )
 
@@ -63,7 +63,7 @@ class InputDetailsSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Input.Kind.choices, required=False)
     priority = serializers.ChoiceField(choices=Input.Priority.choices, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
-    objectives = ScopedPrimaryKeyRelatedField(scope=lambda user: objective_list(user=user), many=True, required=False)
+    objectives = ScopedPrimaryKeyRelatedField(scope=objective_list, many=True, required=False)
 
     def validate(self, attrs: dict) -> dict:
         unknown = sorted(set(self.initial_data) - set(self.fields))
@@ -98,8 +98,8 @@ class DiffSerializer(serializers.Serializer):
 
 
 class InputRequestSerializer(serializers.ModelSerializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
-    workstreams = ScopedPrimaryKeyRelatedField(scope=lambda user: workstream_list(user=user), many=True)
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
+    workstreams = ScopedPrimaryKeyRelatedField(scope=workstream_list, many=True)
     answered_workstreams = serializers.SerializerMethodField()
 
     class Meta:

@@ -12,8 +12,9 @@ from django.utils import timezone
 from apps.accounts import policies
 from apps.accounts.models import Membership, User
 from apps.audit.services import audit_log
-from apps.core.errors import ApplicationError, PermissionDeniedError, StaleRevisionError
+from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.core.hashing import sha256_text
+from apps.core.stale import refuse_stale_edit
 from apps.engagements.models import Engagement, Objective, Workstream
 
 from . import hooks
@@ -129,16 +130,13 @@ def input_revise(
     _writer_membership(actor=actor, engagement_id=locked.engagement_id, workstream_id=locked.workstream_id)
     if locked.status == Input.Status.WITHDRAWN:
         raise ApplicationError("This input was withdrawn; it can no longer be revised.")
-    if expected_revision is None:
-        raise ApplicationError("Say which revision you edited (expected_revision or If-Match).",
-                               field="expected_revision")
     current = locked.current_revision
-    if expected_revision != locked.revision_count:
-        raise StaleRevisionError(
-            f"Revision {locked.revision_count} was saved by {current.author} after you opened revision "
-            f"{expected_revision}; your text was not saved over it.",
-            current=current,
-        )
+    refuse_stale_edit(
+        expected=expected_revision, current=locked.revision_count, field="expected_revision",
+        missing="Say which revision you edited (expected_revision or If-Match).",
+        stale=(f"Revision {locked.revision_count} was saved by {current.author if current else 'someone'} after "
+               f"you opened revision {expected_revision}; your text was not saved over it."),
+        current_text=lambda: current)
     title, body = _clean_text(title=title, body=body)
     if current is not None and current.title == title and current.body == body:
         raise ApplicationError("Nothing changed: the text is the same as revision "

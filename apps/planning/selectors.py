@@ -11,6 +11,10 @@ from apps.engagements.selectors import engagement_list
 from .models import DeliverableDefinition, DeliveredDocument, PlanVersion, WorkItem, WorkItemLink
 
 
+def work_items_visible_to(*, user: User) -> QuerySet[WorkItem]:
+    return WorkItem.objects.filter(engagement__in=engagement_list(user=user))
+
+
 def workitem_list(*, user: User, engagement_id: int | None = None) -> QuerySet[WorkItem]:
     qs = WorkItem.objects.filter(engagement__in=engagement_list(user=user))
     if engagement_id is not None:

@@ -5,22 +5,15 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from apps.alignment.models import Decision
+from apps.alignment.selectors import decisions_visible_to
 from apps.core.api import ScopedPrimaryKeyRelatedField
-from apps.deliverables.models import Section
+from apps.deliverables.selectors import sections_visible_to
 from apps.engagements.selectors import engagement_list, objective_list, workstream_list
-from apps.inputs.models import Input
+from apps.inputs.selectors import inputs_visible_to
 
 from .models import DeliverableDefinition, DeliveredDocument, PlanVersion, WorkItem, WorkItemLink
+from .selectors import work_items_visible_to
 from .services.plan import CODE_MAX, RATIONALE_MAX, TITLE_MAX
-
-
-def _work_items(user: Any) -> Any:
-    return WorkItem.objects.filter(engagement__in=engagement_list(user=user))
-
-
-def _decisions(user: Any) -> Any:
-    return Decision.objects.filter(engagement__in=engagement_list(user=user))
 
 
 class WorkItemSerializer(serializers.ModelSerializer):
@@ -40,9 +33,9 @@ class WorkItemSerializer(serializers.ModelSerializer):
 
 
 class WorkItemCreateSerializer(serializers.Serializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
-    objective = ScopedPrimaryKeyRelatedField(scope=lambda user: objective_list(user=user))
-    workstream = ScopedPrimaryKeyRelatedField(scope=lambda user: workstream_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
+    objective = ScopedPrimaryKeyRelatedField(scope=objective_list)
+    workstream = ScopedPrimaryKeyRelatedField(scope=workstream_list)
     code = serializers.CharField(max_length=CODE_MAX)
     title = serializers.CharField(max_length=TITLE_MAX)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
@@ -50,17 +43,17 @@ class WorkItemCreateSerializer(serializers.Serializer):
     planned_end = serializers.DateField()
     after = serializers.CharField(required=False, allow_null=True, default=None,
                                   help_text="code of the work item it follows in its objective; empty: first")
-    depends_on = ScopedPrimaryKeyRelatedField(scope=_work_items, many=True, required=False, default=list)
+    depends_on = ScopedPrimaryKeyRelatedField(scope=work_items_visible_to, many=True, required=False, default=list)
     rationale = serializers.CharField(required=False, allow_blank=True, default="", max_length=RATIONALE_MAX)
     expected_version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
-    decision = ScopedPrimaryKeyRelatedField(scope=_decisions, required=False, allow_null=True, default=None)
+    decision = ScopedPrimaryKeyRelatedField(scope=decisions_visible_to, required=False, allow_null=True, default=None)
 
 
 class WorkItemUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     status = serializers.ChoiceField(choices=WorkItem.Status.choices, required=False)
-    workstream = ScopedPrimaryKeyRelatedField(scope=lambda user: workstream_list(user=user), required=False)
+    workstream = ScopedPrimaryKeyRelatedField(scope=workstream_list, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         plan_fields = sorted(set(self.initial_data) & {"planned_start", "planned_end", "depends_on", "position",
@@ -94,7 +87,7 @@ class ResequenceSerializer(serializers.Serializer):
     rationale = serializers.CharField(max_length=RATIONALE_MAX)
     expected_version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
                                                 help_text='the plan version you changed; or send If-Match: "<n>"')
-    decision = ScopedPrimaryKeyRelatedField(scope=_decisions, required=False, allow_null=True, default=None)
+    decision = ScopedPrimaryKeyRelatedField(scope=decisions_visible_to, required=False, allow_null=True, default=None)
 
 
 class PlanVersionSerializer(serializers.ModelSerializer):
@@ -123,15 +116,10 @@ class WorkItemLinkSerializer(serializers.ModelSerializer):
 
 
 class WorkItemLinkCreateSerializer(serializers.Serializer):
-    work_item = ScopedPrimaryKeyRelatedField(scope=_work_items)
-    input = ScopedPrimaryKeyRelatedField(
-        scope=lambda user: Input.objects.filter(engagement__in=engagement_list(user=user)).visible_to(user),
-        required=False,
-        allow_null=True, default=None)
-    decision = ScopedPrimaryKeyRelatedField(scope=_decisions, required=False, allow_null=True, default=None)
-    section = ScopedPrimaryKeyRelatedField(
-        scope=lambda user: Section.objects.filter(deliverable__engagement__in=engagement_list(user=user)),
-        required=False, allow_null=True, default=None)
+    work_item = ScopedPrimaryKeyRelatedField(scope=work_items_visible_to)
+    input = ScopedPrimaryKeyRelatedField(scope=inputs_visible_to, required=False, allow_null=True, default=None)
+    decision = ScopedPrimaryKeyRelatedField(scope=decisions_visible_to, required=False, allow_null=True, default=None)
+    section = ScopedPrimaryKeyRelatedField(scope=sections_visible_to, required=False, allow_null=True, default=None)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if sum(attrs.get(k) is not None for k in ("input", "decision", "section")) != 1:
@@ -163,7 +151,7 @@ class DefinitionSerializer(serializers.ModelSerializer):
 
 
 class DefinitionCreateSerializer(serializers.Serializer):
-    work_item = ScopedPrimaryKeyRelatedField(scope=_work_items)
+    work_item = ScopedPrimaryKeyRelatedField(scope=work_items_visible_to)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     due_date = serializers.DateField()

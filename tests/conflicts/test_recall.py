@@ -294,3 +294,12 @@ def test_the_schema_documents_the_new_endpoints(api_as, pmo):
     for path in ("/api/v1/related-pairs/{id}/confirm/", "/api/v1/related-pairs/{id}/dismiss/",
                  "/api/v1/findings/flag/", "/api/v1/statements/", "/api/v1/calibrations/reset/"):
         assert path in schema
+
+
+def test_the_run_page_shows_batches_and_who_committed_them(related_pair, full_scan, settings, as_user, pmo,
+                                                           engagement):
+    settings.CONFLICTS_SCAN_BATCH = 1
+    run = full_scan()
+    assert (run.status, run.batch_count, run.batches.count()) == ("succeeded", 2, 2)
+    html = as_user(pmo).get(f"/e/{engagement.pk}/runs/{run.pk}/").content.decode()
+    assert "2 of 2 batches of 1 statements committed, by 1 worker process" in html

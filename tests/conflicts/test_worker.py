@@ -9,7 +9,7 @@ How the worker is set up:
 - DATABASE_URL points at the test database pytest-django created (`connection.settings_dict`), and
   the test uses `transactional_db`, so the worker sees what the test commits;
 - this process sends tasks to Redis too: `task_always_eager` is switched off for the test;
-- CONCORD_SCAN_BATCH_SIZE / CONCORD_SCAN_BATCH_SLEEP (read by the scan, test-only knobs) make the
+- CONFLICTS_SCAN_BATCH / CONFLICTS_SCAN_BATCH_SLEEP (read by the scan, test-only knobs) make the
   full scan commit small batches slowly enough to kill the worker in the middle;
 - a full scan fans out as one `scan_batch` task per batch: every worker process takes batches.
 
@@ -149,7 +149,7 @@ def test_a_worker_killed_mid_scan_and_restarted_ends_with_exactly_the_undisturbe
         broker, workers, engagement, pmo):
     _seed_inputs(engagement=engagement, author=pmo, bodies=_bodies(60))
     total = corpus.current_statements(engagement_id=engagement.pk).count()
-    slow = {"CONCORD_SCAN_BATCH_SIZE": "8", "CONCORD_SCAN_BATCH_SLEEP": "0.3"}
+    slow = {"CONFLICTS_SCAN_BATCH": "8", "CONFLICTS_SCAN_BATCH_SLEEP": "0.3"}
     first = workers("scan-a", concurrency=2, **slow)
 
     run = detection_run_start(engagement=engagement, actor=pmo)  # committed; the task goes to Redis
@@ -189,7 +189,7 @@ def test_a_worker_killed_mid_scan_and_restarted_ends_with_exactly_the_undisturbe
 def test_a_fanned_out_scan_is_shared_by_two_workers_and_completes(broker, workers, engagement, pmo):
     _seed_inputs(engagement=engagement, author=pmo, bodies=_bodies(60))
     total = corpus.current_statements(engagement_id=engagement.pk).count()
-    knobs = {"CONCORD_SCAN_BATCH_SIZE": "10", "CONCORD_SCAN_BATCH_SLEEP": "0.2"}
+    knobs = {"CONFLICTS_SCAN_BATCH": "10", "CONFLICTS_SCAN_BATCH_SLEEP": "0.2"}
     one, two = workers("fan-a", **knobs), workers("fan-b", **knobs)
     run = detection_run_start(engagement=engagement, actor=pmo)
     _wait(lambda: DetectionRun.objects.filter(pk=run.pk, status__in=["succeeded", "failed"]).exists(), 180,

@@ -32,3 +32,9 @@ def test_a_missing_secret_key_with_debug_off_stops_start_up():
 def test_a_malformed_boolean_setting_fails_loudly():
     result = _run({"DJANGO_SETTINGS_MODULE": "pmo_site.settings", "DEBUG": "maybe"}, "check")
     assert result.returncode != 0 and "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_a_retired_environment_name_stops_start_up_naming_the_new_one():
+    result = _run({"DJANGO_SETTINGS_MODULE": "pmo_site.settings", "DEBUG": "1", "CONCORD_SCAN_BATCH_SIZE": "8"},
+                  "check")
+    assert result.returncode != 0 and "CONCORD_SCAN_BATCH_SIZE was renamed CONFLICTS_SCAN_BATCH" in result.stderr

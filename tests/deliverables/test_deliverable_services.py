@@ -91,6 +91,17 @@ def test_trace_links_are_added_and_removed_explicitly_and_audited(drafted, pmo, 
                                                             "deliverables.tracelink.removed"]
 
 
+def test_a_draft_input_cannot_be_traced_by_the_service_or_the_api(drafted, pmo, it_lead, make_input, api_as):
+    draft = make_input(it_lead, "it", title="Still thinking", body="Maybe 12 months.")
+    section = drafted.sections.get(heading="Deletion")
+    with pytest.raises(ApplicationError, match="draft"):
+        services.tracelink_add(actor=pmo, section=section, input_revision=draft.current_revision)
+    refused = api_as(pmo).post("/api/v1/trace-links/", {"section": section.pk,
+                                                        "input_revision": draft.current_revision.pk}, format="json")
+    assert refused.status_code == 400 and "draft" in refused.json()["detail"]
+    assert not TraceLink.objects.filter(input_revision__input=draft).exists()
+
+
 def test_a_new_input_revision_turns_links_to_older_revisions_suspect_until_the_pmo_clears_them(
         drafted, pmo, data_lead, data_input):
     link = TraceLink.objects.get(section__heading="Deletion")

@@ -36,6 +36,7 @@ from apps.core.hashing import canonical_json, sha256_text
 from apps.core.jobs import enqueue_on_commit
 from apps.engagements.models import Engagement, Workstream
 from apps.inputs.models import Input, InputRevision
+from apps.notifications.services import notify
 
 from ..models import DetectionRun, Finding, RevisionStatement
 from . import corpus, related
@@ -201,10 +202,6 @@ def _leads_by_workstream(*, engagement_id: int) -> dict[int, list[int]]:
 
 
 def _notify(**kwargs: Any) -> None:
-    try:
-        from apps.notifications.services import notify
-    except ImportError:  # pragma: no cover - only if the notifications app is absent
-        return
     notify(kind="finding", **kwargs)
 
 

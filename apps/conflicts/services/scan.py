@@ -24,7 +24,6 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +32,7 @@ from apps.audit.services import audit_log
 from apps.conflicts.engine.detect import BatchResult, ScanPlan
 from apps.conflicts.engine.feedback import Calibration
 from apps.core.hashing import canonical_json, sha256_text
+from apps.core.jobs import registered_task
 
 from ..models import DetectionRun, ScanBatch
 from . import corpus, detection, related
@@ -126,8 +126,7 @@ def scan_execute(*, run_id: int) -> None:
 def _dispatch(run_id: int, numbers: list[int]) -> None:
     from celery import group
 
-    from ..tasks import scan_batch
-
+    scan_batch = registered_task("conflicts.scan_batch")  # by name: the tasks module imports these services
     group(scan_batch.si(run_id, k) for k in numbers).apply_async()
 
 
@@ -201,10 +200,3 @@ def _finish_if_complete(run_id: int) -> bool:
                 ScanBatch.objects.filter(run=run).values("worker").distinct().count())
     return True
 
-
-def scan_progress(run: DetectionRun) -> dict[str, Any]:
-    """Batches committed per worker process: what the run page shows of a fanned-out scan."""
-    per: dict[str, int] = {}
-    for worker in ScanBatch.objects.filter(run=run).values_list("worker", flat=True):
-        per[worker] = per.get(worker, 0) + 1
-    return {"batches_done": sum(per.values()), "batch_count": run.batch_count, "workers": per}

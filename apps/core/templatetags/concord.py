@@ -25,8 +25,3 @@ def query_replace(context: dict[str, Any], **kwargs: Any) -> str:
         else:
             query[key] = value
     return query.urlencode()
-
-
-@register.filter
-def get_item(mapping: dict, key: Any) -> Any:
-    return mapping.get(key) if mapping else None
