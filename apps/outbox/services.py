@@ -41,12 +41,16 @@ def outbox_enqueue(task: Any, *args: Any, **kwargs: Any) -> OutboxMessage:
     return message
 
 
-def _claim(*, ids: list[int] | None, limit: int) -> list[OutboxMessage]:
+def _claim(*, ids: list[int] | None, limit: int, ignore_pause: bool = False) -> list[OutboxMessage]:
     now = timezone.now()
     with transaction.atomic():
         pending = OutboxMessage.objects.select_for_update(skip_locked=True).filter(sent_at__isnull=True)
-        # Named rows (right after their commit) go at once; the relay takes only rows not leased or paused.
-        pending = pending.filter(pk__in=ids) if ids is not None else pending.exclude(lease_until__gt=now)
+        # Named rows (right after their commit) go at once; the relay takes only rows not leased or paused,
+        # unless told to ignore the pause (a worker that just started: the broker is back).
+        if ids is not None:
+            pending = pending.filter(pk__in=ids)
+        elif not ignore_pause:
+            pending = pending.exclude(lease_until__gt=now)
         rows = list(pending.order_by("pk")[:limit])
         OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(lease_until=now + LEASE)
     return rows
@@ -59,13 +63,17 @@ def _publish(message: OutboxMessage) -> None:
     task.apply_async(args=message.args, kwargs=message.kwargs, retry=False)
 
 
-def outbox_relay(*, ids: list[int] | None = None, limit: int = 200, then_backlog: bool = False) -> int:
+def outbox_relay(*, ids: list[int] | None = None, limit: int = 200, then_backlog: bool = False,
+                 ignore_pause: bool = False) -> int:
     """Publish pending messages (these `ids`, or the oldest due ones); returns how many were published.
 
-    Never raises for a broker failure: the rows stay pending with the error and a growing pause."""
+    Never raises for a broker failure: the rows stay pending with the error and a growing pause.
+    `ignore_pause` also takes rows still paused after a failed publish (or leased by a relay that may have
+    died): for a worker that has just connected to the broker, which would otherwise leave them until
+    beat's next relay. Delivery stays at least once (the tasks are idempotent)."""
     sent = 0
     eager = current_app.conf.task_always_eager
-    rows = _claim(ids=ids, limit=limit)
+    rows = _claim(ids=ids, limit=limit, ignore_pause=ignore_pause)
     for index, message in enumerate(rows):
         if eager:
             # No broker (make run, tests): the task runs here and now, as delay_on_commit did; its own errors

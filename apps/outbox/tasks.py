@@ -24,7 +24,8 @@ def _relay_on_start(sender=None, **kwargs) -> None:  # noqa: ANN001 - Celery's s
     """What waited while the broker (or every worker) was down goes out as soon as a worker is back."""
     try:
         close_old_connections()
-        published = services.outbox_relay()
+        # The pause after a failed publish is for a broker that is down; this worker just reached it.
+        published = services.outbox_relay(ignore_pause=True)
         if published:
             logger.info("outbox: relayed %s waiting task(s) on start-up", published)
     except Exception:  # noqa: BLE001 - best effort; beat's relay tries again

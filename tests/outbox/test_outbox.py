@@ -68,6 +68,23 @@ def test_the_relay_publishes_what_waited_once_the_broker_is_back(
     assert services.outbox_relay() == 0  # nothing is published twice
 
 
+def test_a_starting_worker_relays_rows_still_paused_after_a_failure(
+        it_lead, make_input, broker_down, monkeypatch, django_capture_on_commit_callbacks):
+    """A worker that starts seconds after the failed publish must not leave the row to beat's next relay."""
+    from apps.outbox import tasks
+    from pmo_site.celery import app
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_input(it_lead, "it", body="Logs are kept 24 months.", submit=True)
+    assert OutboxMessage.objects.get().lease_until is not None  # paused after the failure
+    app.conf.task_always_eager = True  # the broker is back
+    monkeypatch.undo()
+    # The handler closes stale connections, as a worker should; here that would be the test's own connection.
+    monkeypatch.setattr(tasks, "close_old_connections", lambda: None)
+    tasks._relay_on_start()
+    assert OutboxMessage.objects.get().sent_at is not None
+
+
 def test_every_follow_up_goes_through_the_outbox(pmo, engagement, it_lead, make_input, workstreams,
                                                  django_capture_on_commit_callbacks):
     from apps.conflicts.services import detection_run_start
