@@ -113,7 +113,9 @@ def live_concord(concord_env, tmp_path_factory) -> Iterator[str]:
         [sys.executable, "-m", "celery", "-A", "pmo_site", "worker", "--loglevel=INFO", "--concurrency=1",
          "--without-gossip", "--without-mingle", "-n", f"e2e-{os.getpid()}@%h"],
         cwd=ROOT, env=concord_env, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True)
-    subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=concord_env, check=True, capture_output=True)
+    seeded = subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=concord_env, capture_output=True, text=True)
+    if seeded.returncode:  # say why, instead of a bare CalledProcessError
+        raise RuntimeError(f"seed_demo failed ({seeded.returncode}):\n{seeded.stdout[-2000:]}\n{seeded.stderr[-6000:]}")
     port = _free_port()
     server_log = open(logs / "server.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
