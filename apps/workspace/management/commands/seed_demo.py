@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                                "(pass --force if you really mean it).")
         with transaction.atomic():
             created = self._seed()
+        self._wait_for_detection()
         seed_engagement_extras(stdout=self.stdout)
         done = "Demo data ready." if created else "Demo data already present; nothing changed."
         self.stdout.write(self.style.SUCCESS(done))
@@ -33,6 +35,20 @@ class Command(BaseCommand):
         for email, name, org, role, ws in demo.USERS:
             self.stdout.write(f"  {email:<28} {role}{' (' + ws + ')' if ws else ''} — {name}, {org}")
         self.stdout.write(f"  {'outsider@example.com':<28} pmo of '{demo.SECOND_ENGAGEMENT}' only")
+
+    def _wait_for_detection(self, timeout: float = 120) -> None:
+        """With a broker, the seed's detection runs happen on a worker: let them finish before the session,
+        deliverable and plan are seeded. The extras read their findings (a deterministic demo), and writing
+        beside a running detection deadlocked on the engagement's audit chain head (seen in the e2e set-up)."""
+        from apps.conflicts.models import DetectionRun
+
+        active = (DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING)
+        deadline = time.monotonic() + timeout
+        while DetectionRun.objects.filter(status__in=active).exists():
+            if time.monotonic() > deadline:
+                self.stdout.write("Detection is still running (is a worker up?); seeding the rest without it.")
+                return
+            time.sleep(0.5)
 
     def _user(self, email: str, name: str) -> User:
         user = User.objects.filter(email=email).first()
