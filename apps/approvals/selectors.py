@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from apps.accounts.models import Membership, Role, User
 from apps.core.diff import DiffRow, diff_rows
+from apps.deliverables.compare import pair_sections, pair_state
 from apps.deliverables.models import Deliverable, DeliverableVersion
 from apps.deliverables.selectors import version_get, version_list  # noqa: F401 - one scoped read of versions
 from apps.engagements.selectors import engagement_list
@@ -80,39 +81,26 @@ def last_approved_version(*, deliverable_id: int, before_number: int | None = No
 @dataclass
 class SectionDiff:
     heading: str
-    status: str  # "same" | "changed" | "added" | "removed"
+    status: str  # "same" | "changed" | "renamed" | "added" | "removed"
     old_heading: str = ""
     rows: list[DiffRow] = field(default_factory=list)
 
 
-def _key(section: dict[str, Any]) -> Any:
-    return ("id", section["section_id"]) if section.get("section_id") is not None else ("h", section.get("heading"))
-
-
 def section_diff(*, old_sections: list[dict[str, Any]] | None, new_sections: list[dict[str, Any]]) -> list[SectionDiff]:
-    """Section by section: matched by section id (or heading), in the new version's order,
-    removed sections last. Only changed sections carry diff rows."""
+    """Section by section: paired by section id (or heading), then renamed ones by their text
+    (apps.deliverables.compare), in the new version's order, removed sections last. Only sections whose
+    text changed carry diff rows."""
     def ordered(sections: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
         return sorted(sections or [], key=lambda s: (s.get("order", 0), str(s.get("heading", ""))))
 
-    old_by_key = {_key(s): s for s in ordered(old_sections)}
     out: list[SectionDiff] = []
-    seen = set()
-    for section in ordered(new_sections):
-        key = _key(section)
-        old = old_by_key.get(key)
-        heading = section.get("heading", "")
-        if old is None:
-            out.append(SectionDiff(heading, "added", rows=diff_rows("", section.get("body", ""))))
-            continue
-        seen.add(key)
-        same = old.get("body", "") == section.get("body", "") and old.get("heading") == heading
-        out.append(SectionDiff(heading, "same" if same else "changed", old_heading=old.get("heading", ""),
-                               rows=[] if same else diff_rows(old.get("body", ""), section.get("body", ""))))
-    for key, old in old_by_key.items():
-        if key not in seen:
-            out.append(SectionDiff(old.get("heading", ""), "removed", old_heading=old.get("heading", ""),
-                                   rows=diff_rows(old.get("body", ""), "")))
+    for old, new in pair_sections(ordered(old_sections), ordered(new_sections)):
+        state = pair_state(old, new)
+        old_body, new_body = (old or {}).get("body", ""), (new or {}).get("body", "")
+        unchanged_text = old_body == new_body and state != "removed"
+        out.append(SectionDiff((new or old or {}).get("heading", ""), state,
+                               old_heading=(old or {}).get("heading", "") if state != "added" else "",
+                               rows=[] if unchanged_text else diff_rows(old_body, new_body)))
     return out
 
 

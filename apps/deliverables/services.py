@@ -199,7 +199,11 @@ def section_delete(*, actor: User, section: Section) -> None:
 
 
 def _default_heading(decision: Decision) -> str:
+    """The adopted side's title for an adopt decision (never the side that lost); both sides' for a merge."""
     item = decision.agenda_item
+    if decision.outcome == Decision.Outcome.ADOPT and decision.adopted_input_id:
+        revision = decision.adopted_input.current_revision
+        return (revision.title if revision is not None else decision.adopted_input.title)[:HEADING_MAX]
     if item.finding_id:
         return f"{item.finding.input_a.title} / {item.finding.input_b.title}"[:HEADING_MAX]
     return item.input.title[:HEADING_MAX]
