@@ -135,6 +135,9 @@ class Finding(TimeStampedModel):
     score = models.FloatField()
     explanation = models.TextField()
     dismissed_reason = models.TextField(blank=True)
+    # Who dismissed it: shown beside the reason, so the other workstream sees whose call it was.
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
     status_changed_at = models.DateTimeField(null=True, blank=True)
     run = models.ForeignKey(DetectionRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings")
 

@@ -77,7 +77,7 @@ def finding_filter(qs: QuerySet[Finding], filters: dict[str, Any]) -> QuerySet[F
 
 def finding_get(*, user: User, finding_id: int, engagement_id: int | None = None) -> Finding:
     qs = finding_list(user=user, engagement_id=engagement_id, filters={"status": "all"}).select_related(
-        "revision_a", "revision_b", "run")
+        "revision_a", "revision_b", "run", "dismissed_by")
     try:
         return qs.get(pk=finding_id)
     except Finding.DoesNotExist as exc:

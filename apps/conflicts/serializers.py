@@ -34,7 +34,8 @@ class FindingSerializer(serializers.ModelSerializer):
             "statement_a", "statement_b", "span_a", "span_b", "highlights",
             "input_a", "input_b", "revision_a_number", "revision_b_number", "revision_a_sha256", "revision_b_sha256",
             "workstream_a", "workstream_a_name", "workstream_b", "workstream_b_name",
-            "fingerprint", "dismissed_reason", "run", "created_at", "status_changed_at", "origin", "similarity",
+            "fingerprint", "dismissed_reason", "dismissed_by",
+            "run", "created_at", "status_changed_at", "origin", "similarity",
             "created_by",
         ]
         read_only_fields = fields

@@ -9,14 +9,17 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts import policies
-from apps.accounts.models import Membership, User
+from apps.accounts.models import Membership, Role, User
 from apps.accounts.policies import require_pmo
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
+from apps.notifications.services import notify
 
 from ..models import Finding
 
@@ -47,7 +50,7 @@ def _require_pmo(*, actor: User, finding: Finding) -> None:
     require_pmo(actor=actor, engagement=finding.engagement)
 
 
-def _set_status(finding: Finding, status: str, **extra: str) -> str:
+def _set_status(finding: Finding, status: str, **extra: object) -> str:
     old = finding.status
     finding.status = status
     finding.status_changed_at = timezone.now()
@@ -58,7 +61,7 @@ def _set_status(finding: Finding, status: str, **extra: str) -> str:
 
 
 def _refresh(target: Finding, source: Finding) -> Finding:
-    for name in ("status", "status_changed_at", "dismissed_reason", "updated_at"):
+    for name in ("status", "status_changed_at", "dismissed_reason", "dismissed_by_id", "updated_at"):
         setattr(target, name, getattr(source, name))
     return target
 
@@ -91,11 +94,32 @@ def finding_dismiss(*, finding: Finding, actor: User, reason: str) -> Finding:
     if not locked.is_awaiting:
         raise ApplicationError(f"{locked.reference} is {locked.get_status_display().lower()}; only open or "
                                "acknowledged findings can be dismissed.")
-    old = _set_status(locked, Finding.Status.DISMISSED, dismissed_reason=reason)
+    old = _set_status(locked, Finding.Status.DISMISSED, dismissed_reason=reason, dismissed_by=actor)
     audit_log(actor=actor, action="conflicts.finding.dismissed", target=locked, engagement=locked.engagement_id,
               changes={"status": [old, locked.status], "reason": reason, "fingerprint": locked.fingerprint})
+    _tell_both_sides(locked, actor=actor, reason=reason)
     _learn(locked, actor=actor, what="dismissed")
     return _refresh(finding, locked)
+
+
+def _tell_both_sides(finding: Finding, *, actor: User, reason: str) -> None:
+    """One lead alone may dismiss a finding between two workstreams: the leads of both (and the PMO, when a
+    lead did it) hear who dismissed it and why, so the other side can object instead of finding out later."""
+    memberships = list(Membership.objects.filter(engagement_id=finding.engagement_id).filter(
+        Q(role=Role.LEAD, workstream_id__in=[finding.workstream_a_id, finding.workstream_b_id])
+        | Q(role=Role.PMO)).values_list("user_id", "role"))
+    actor_is_pmo = any(uid == actor.pk and role == Role.PMO for uid, role in memberships)
+    recipients = {uid for uid, role in memberships
+                  if uid != actor.pk and (role == Role.LEAD or not actor_is_pmo)}
+    if not recipients:
+        return
+    who = actor.full_name or actor.email
+    notify(recipients=recipients, kind="finding", engagement=finding.engagement_id,
+           url=reverse("conflicts:finding", kwargs={"engagement_id": finding.engagement_id,
+                                                     "finding_id": finding.pk}),
+           title=f"{finding.reference} between {finding.workstream_a.name} and {finding.workstream_b.name} was "
+                 f"dismissed by {who}",
+           body=f"Reason given: {reason}", dedupe_key=f"conflicts.finding.{finding.pk}.dismissed")
 
 
 def _learn(finding: Finding, *, actor: User, what: str) -> None:
