@@ -35,7 +35,8 @@ class VersionApprovalViewSet(ScopedViewSet):
         serializer.is_valid(raise_exception=True)
         submission = services.approval_submit(actor=request.user, version=version,
                                               approvers=serializer.validated_data["approvers"],
-                                              policy=serializer.validated_data.get("policy"))
+                                              policy=serializer.validated_data.get("policy"),
+                                              cover_note=serializer.validated_data.get("cover_note", ""))
         return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

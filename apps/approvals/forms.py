@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.deliverables.models import DeliverableVersion
 
-from .models import ApprovalSubmission, Signature
+from .models import COVER_NOTE_MAX, ApprovalSubmission, Signature
 
 
 class ApproverChoiceField(forms.ModelMultipleChoiceField):
@@ -20,12 +21,19 @@ class SubmitForm(forms.Form):
     approvers = ApproverChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
                                     help_text="Approvers of this engagement who must sign.")
     policy = forms.ChoiceField(choices=ApprovalSubmission.Policy.choices, widget=forms.RadioSelect,
-                               label="Approval policy")
+                               label=_("Approval policy"))
+    cover_note = forms.CharField(required=False, max_length=COVER_NOTE_MAX, label=_("Cover note"),
+                                 widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text=_("Shown to the approvers with the request and kept with it: what changed "
+                                             "since their last signature, what to look at first."))
 
     def __init__(self, *args: Any, approver_users: Any, default_policy: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["approvers"].queryset = approver_users
         self.fields["policy"].initial = default_policy
+        only = list(approver_users[:2])
+        if len(only) == 1:  # nobody else to choose: the one approver is ticked already
+            self.fields["approvers"].initial = [only[0].pk]
 
 
 class SignForm(forms.Form):

@@ -6,6 +6,8 @@ from django.db import models
 
 from apps.core.models import ImmutableModel, TimeStampedModel
 
+COVER_NOTE_MAX = 5000
+
 
 class ApprovalSubmission(TimeStampedModel):
     class Policy(models.TextChoices):
@@ -25,6 +27,8 @@ class ApprovalSubmission(TimeStampedModel):
     policy = models.CharField(max_length=8, choices=Policy.choices, default=Policy.ALL)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The PMO's word to the approvers: what changed, what to look at. Shown with the request and kept.
+    cover_note = models.TextField(blank=True, max_length=COVER_NOTE_MAX)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import ApprovalSubmission, Signature
+from .models import COVER_NOTE_MAX, ApprovalSubmission, Signature
 
 
 class SignatureSerializer(serializers.ModelSerializer):
@@ -33,7 +33,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApprovalSubmission
-        fields = ["id", "version", "policy", "status", "approvers", "submitted_by", "created_at", "closed_at"]
+        fields = ["id", "version", "policy", "status", "approvers", "submitted_by", "cover_note", "created_at",
+                  "closed_at"]
         read_only_fields = fields
 
 
@@ -42,6 +43,8 @@ class SubmitSerializer(serializers.Serializer):
                                       max_length=100, help_text="User ids of approvers of the version's engagement.")
     policy = serializers.ChoiceField(choices=ApprovalSubmission.Policy.choices, required=False,
                                      help_text="Defaults to the deliverable's approval policy.")
+    cover_note = serializers.CharField(required=False, allow_blank=True, max_length=COVER_NOTE_MAX, default="",
+                                       help_text="Shown to the approvers with the request and kept with it.")
 
     def validate_approvers(self, value: list[int]) -> list[int]:
         # Existence and role are checked by the service against the version's engagement, so an id

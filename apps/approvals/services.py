@@ -29,7 +29,7 @@ from apps.notifications.models import NotificationKind
 from apps.notifications.services import notify
 
 from . import hooks
-from .models import ApprovalSubmission, ChangeRequestItem, SectionComment, Signature, SigningLock
+from .models import COVER_NOTE_MAX, ApprovalSubmission, ChangeRequestItem, SectionComment, Signature, SigningLock
 
 COMMENT_MAX = 20000
 WHOLE_DOCUMENT = "(whole document)"
@@ -90,9 +90,14 @@ def _approver_membership(*, user: User, engagement_id: int) -> Membership | None
 
 @transaction.atomic
 def approval_submit(
-    *, actor: User, version: DeliverableVersion, approvers: Sequence[User], policy: str | None = None
+    *, actor: User, version: DeliverableVersion, approvers: Sequence[User], policy: str | None = None,
+    cover_note: str = "",
 ) -> ApprovalSubmission:
-    """The PMO asks named approvers of the engagement to sign one published version."""
+    """The PMO asks named approvers of the engagement to sign one published version, with an optional cover note."""
+    cover_note = (cover_note or "").strip()
+    if len(cover_note) > COVER_NOTE_MAX:
+        raise ApplicationError(f"The cover note is {len(cover_note)} characters; the limit is {COVER_NOTE_MAX}.",
+                               field="cover_note")
     version = DeliverableVersion.objects.select_related("deliverable__engagement").get(pk=version.pk)
     engagement = version.deliverable.engagement
     require_pmo(actor=actor, engagement=engagement)
@@ -121,11 +126,13 @@ def approval_submit(
     newer = DeliverableVersion.objects.filter(deliverable_id=version.deliverable_id, number__gt=version.number)
     if newer.exists():
         raise ApplicationError(f"{version_label(version)} is not the latest version; submit the latest one.")
-    submission = ApprovalSubmission.objects.create(version=version, policy=policy, submitted_by=actor)
+    submission = ApprovalSubmission.objects.create(version=version, policy=policy, submitted_by=actor,
+                                                   cover_note=cover_note)
     submission.approvers.set(approver_ids)
     audit_log(actor=actor, action="approvals.submission.created", target=submission, engagement=engagement,
               changes={"version": version.pk, "number": version.number, "policy": policy,
-                       "approvers": approver_ids, "content_sha256": version.content_sha256})
+                       "approvers": approver_ids, "content_sha256": version.content_sha256,
+                       "cover_note": cover_note})
     # An older version still waiting is superseded: approvers should sign what is current.
     for old in ApprovalSubmission.objects.select_for_update().filter(
             version__deliverable_id=version.deliverable_id, status=ApprovalSubmission.Status.PENDING,
@@ -136,7 +143,8 @@ def approval_submit(
     notify(recipients=approver_ids, kind=NotificationKind.APPROVAL_REQUESTED,
            title=f"{version.deliverable.title} {version_label(version)} awaits your approval",
            body=f"{actor} asked you to review and sign {version.deliverable.title} {version_label(version)} "
-                f"({'every named approver' if policy == 'all' else 'any one approver'} must approve).",
+                f"({'every named approver' if policy == 'all' else 'any one approver'} must approve)."
+                + (f"\n\n{cover_note}" if cover_note else ""),
            url=approval_url(version, engagement.pk), engagement=engagement,
            dedupe_key=f"approval-requested:{submission.pk}")
     return submission

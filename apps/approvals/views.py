@@ -169,7 +169,8 @@ class SubmitView(VersionMixin, TemplateView):
             try:
                 services.approval_submit(actor=request.user, version=self.version,
                                          approvers=list(form.cleaned_data["approvers"]),
-                                         policy=form.cleaned_data["policy"])
+                                         policy=form.cleaned_data["policy"],
+                                         cover_note=form.cleaned_data["cover_note"])
                 messages.success(request, f"v{self.version.number} submitted for approval; "
                                           "the approvers were notified.")
                 return redirect("approvals:version", engagement_id=self.engagement.pk, version_id=self.version.pk)
