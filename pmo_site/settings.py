@@ -16,6 +16,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 CONCORD_VAR_DIR = Path(env_str("CONCORD_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, unknown URLs still get the site's 404 page (apps.core.middleware.NotFoundPageMiddleware);
+# TECHNICAL_404=1 shows Django's page listing the URL patterns instead.
+TECHNICAL_404 = env_bool("TECHNICAL_404", False)
 
 _DEV_SECRET = "dev-only-insecure-secret-key-do-not-use-in-production-0123456789"
 SECRET_KEY = env_str("SECRET_KEY") or ""
@@ -73,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # DEBUG (make run): the site's 404 page instead of Django's URL listing; inside CSP so it gets the header.
+    "apps.core.middleware.NotFoundPageMiddleware",
     # Last, as django-axes asks: turns a sign-in lockout into the 429 answer (apps.accounts.throttling).
     "axes.middleware.AxesMiddleware",
 ]

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.core import views as core_views
 from apps.inputs import views as input_views
 from apps.workspace import views as workspace_views
 
 urlpatterns = [
     path("", workspace_views.home, name="home"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path("favicon.ico", core_views.favicon),
     path("accounts/", include("apps.accounts.urls")),
     path("e/", include("apps.workspace.urls")),
     path("e/", include("apps.inputs.urls")),

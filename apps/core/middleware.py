@@ -63,3 +63,29 @@ class RejectMalformedInputMiddleware:
             if body.count(b"[") + body.count(b"{") > JSON_MAX_DEPTH and json_depth(body) > JSON_MAX_DEPTH:
                 return bad_request(request, f"The JSON body is nested more than {JSON_MAX_DEPTH} levels deep.")
         return self.get_response(request)
+
+
+class NotFoundPageMiddleware:
+    """With DEBUG on, answer a 404 with the site's own page, not Django's technical one.
+
+    `make run` runs with DEBUG on so a crash shows its traceback, but the technical 404 lists every URL
+    pattern of the site to whoever mistypes an address, and looks like a crash to someone trying the
+    demo. Only the 404 is swapped (through the same handler production uses); 500s keep the debug page.
+    `TECHNICAL_404=1` brings Django's page back when a developer wants to see why a URL did not resolve.
+    Inactive when DEBUG is off: production already renders handler404.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.active = settings.DEBUG and not getattr(settings, "TECHNICAL_404", False)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (self.active and response.status_code == 404 and not is_api(request)
+                and response.get("Content-Type", "").startswith("text/html")):
+            from apps.core.views import error_404
+
+            return error_404(request, None)
+        return response

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views import defaults
 
 from apps.core.errors import ApplicationError, StaleRevisionError
@@ -70,3 +71,8 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def error_500(request: HttpRequest) -> HttpResponse:
     return (_api_error(request, 500, "Something went wrong on our side; nothing was saved. Please try again later.")
             or defaults.server_error(request))
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for whatever the page's <link rel="icon"> says: the static icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
