@@ -24,7 +24,7 @@ install-test: $(VENV)/.installed-test
 run: install  ## start Concord with demo data on the embedded defaults (SQLite, in-process tasks)
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py seed_demo --host $(HOST) --port $(PORT)
 	@echo "Concord is starting at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -44,3 +44,21 @@ def test_seed_demo_refuses_without_debug_unless_forced(settings):
     assert not Engagement.objects.exists()
     call_command("seed_demo", "--force")
     assert Engagement.objects.filter(name="Customer Platform Renewal").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the e-mails go out after each commit, as under make run
+def test_seed_demo_prints_a_short_summary_and_the_logins_not_the_e_mails(settings, capsys):
+    from io import StringIO
+
+    from django.core import mail
+
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # what make run uses
+    out = StringIO()
+    call_command("seed_demo", "--host", "127.0.0.1", "--port", "8123", stdout=out)
+    text = out.getvalue() + capsys.readouterr().out
+    assert "Subject:" not in text and "Content-Type:" not in text  # no console e-mails
+    assert len(text.splitlines()) < 30, text
+    assert "Sign in at http://127.0.0.1:8123/ " in text and ":8000" not in text
+    assert "pmo@example.com" in text and "notification e-mail(s) of the seeding were not printed" in text
+    assert len(mail.outbox) > 0  # kept in memory while seeding, not lost
