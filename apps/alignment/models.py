@@ -112,16 +112,19 @@ class Decision(SuspectModel):
     version = models.PositiveIntegerField(default=1)  # bumped on revision; trace links remember the one they saw
     # The input revisions the decision rested on; when one gets a newer revision the decision is suspect.
     source_revisions = models.ManyToManyField("inputs.InputRevision", blank=True, related_name="decisions")
+    # D-<number>: counted per engagement (apps.engagements.numbering), not the table's id
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["engagement", "number"], name="decision_number_unique")]
 
     def __str__(self) -> str:
-        return f"D-{self.pk} {self.get_outcome_display()}"
+        return f"{self.reference} {self.get_outcome_display()}"
 
     @property
     def reference(self) -> str:
-        return f"D-{self.pk}"
+        return f"D-{self.number or self.pk}"
 
     @property
     def is_open_follow_up(self) -> bool:
@@ -150,4 +153,4 @@ class DecisionRevision(ImmutableModel):
         constraints = [models.UniqueConstraint(fields=["decision", "version"], name="decision_revision_unique")]
 
     def __str__(self) -> str:
-        return f"D-{self.decision_id} v{self.version}"
+        return f"{self.decision.reference} v{self.version}"

@@ -23,7 +23,9 @@ from apps.conflicts.services import finding_mark_in_alignment, finding_release_f
 from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.core.hashing import sha256_text
 from apps.core.stale import CurrentText, refuse_stale_edit
+from apps.engagements import numbering
 from apps.engagements.models import Engagement, Workstream
+from apps.engagements.numbering import reference_numbers
 from apps.inputs.models import Input, InputRevision
 from apps.notifications.services import notify
 
@@ -527,8 +529,9 @@ def decision_record(
         raise ApplicationError("This item is already decided; revise the decision instead.")
     cleaned = _clean_decision(item=locked, outcome=outcome, rationale=rationale, adopted_input=adopted_input,
                               merged_text=merged_text, due_date=due_date, owner=owner)
+    number = reference_numbers(engagement_id=locked.session.engagement_id, kind=numbering.DECISION)
     decision = Decision.objects.create(agenda_item=locked, engagement_id=locked.session.engagement_id,
-                                       decided_by=actor, version=1, **cleaned)
+                                       decided_by=actor, version=1, number=number, **cleaned)
     sources = _current_revisions(locked)
     decision.source_revisions.set(sources)
     _snapshot(decision, [r.pk for r in sources])

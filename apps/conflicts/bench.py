@@ -25,7 +25,9 @@ from django.utils import timezone
 
 from apps.accounts.models import Organization, User
 from apps.core.hashing import sha256_text
+from apps.engagements import numbering
 from apps.engagements.models import Engagement, Workstream
+from apps.engagements.numbering import reference_numbers
 from apps.engagements.services import engagement_create
 from apps.inputs.models import Input, InputRevision
 from tools.conflicts.cli import synthetic_inputs
@@ -36,13 +38,15 @@ from .services import corpus, detection, scan
 _WS = {"IT": "it", "Marketing": "marketing", "Data": "data"}
 
 
+@transaction.atomic  # the numbers are reserved in the transaction that inserts the rows
 def _seed_inputs(*, engagement: Engagement, author: User, bodies: list[tuple[str, str]]) -> list[Input]:
     workstreams = {w.slug: w for w in Workstream.objects.filter(engagement=engagement)}
     now = timezone.now()
+    first = reference_numbers(engagement_id=engagement.pk, kind=numbering.INPUT, count=max(len(bodies), 1))
     items = Input.objects.bulk_create([
         Input(engagement=engagement, workstream=workstreams[ws], title=body[:60], status=Input.Status.SUBMITTED,
-              author=author, revision_count=1, submitted_at=now)
-        for ws, body in bodies
+              author=author, revision_count=1, submitted_at=now, number=first + k)
+        for k, (ws, body) in enumerate(bodies)
     ])
     revisions = InputRevision.objects.bulk_create([
         InputRevision(input=item, number=1, title=item.title, body=body, body_sha256=sha256_text(body), author=author)

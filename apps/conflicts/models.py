@@ -150,6 +150,8 @@ class Finding(TimeStampedModel):
     similarity = models.FloatField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # F-<number>: counted per engagement (apps.engagements.numbering), given right after the insert
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-score", "-id"]
@@ -157,13 +159,14 @@ class Finding(TimeStampedModel):
             models.Index(fields=["engagement", "label", "status"]),
             models.Index(fields=["engagement", "workstream_a", "workstream_b"]),
         ]
+        constraints = [models.UniqueConstraint(fields=["engagement", "number"], name="finding_number_unique")]
 
     def __str__(self) -> str:
-        return f"{self.get_label_display()} F-{self.pk}: {self.get_kind_display()}"
+        return f"{self.get_label_display()} {self.reference}: {self.get_kind_display()}"
 
     @property
     def reference(self) -> str:
-        return f"F-{self.pk}"
+        return f"F-{self.number or self.pk}"
 
     @property
     def is_awaiting(self) -> bool:

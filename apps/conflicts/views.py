@@ -373,8 +373,11 @@ class FlagView(EngagementMixin, TemplateView):
                 f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}" for k, v in form.errors.items()))
             return redirect(back)
         data = form.cleaned_data
-        other = selectors.statement_list(user=request.user, engagement_id=self.engagement.pk,
-                                         input_id=data["other_input"]).filter(ordinal=data["other_statement"]).first()
+        other_input = input_selectors.input_list(user=request.user, engagement_id=self.engagement.pk).filter(
+            number=data["other_input"]).values_list("pk", flat=True).first()  # IN-<number> of this engagement
+        other = None if other_input is None else selectors.statement_list(
+            user=request.user, engagement_id=self.engagement.pk, input_id=other_input).filter(
+            ordinal=data["other_statement"]).first()
         if other is None:
             messages.error(request, f"Not flagged: IN-{data['other_input']} has no current statement no. "
                                     f"{data['other_statement']}.")

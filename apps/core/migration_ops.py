@@ -64,3 +64,23 @@ def refuse_truncate(table: str) -> migrations.RunPython:
             schema_editor.execute(drop, params=None)
 
     return migrations.RunPython(forwards, backwards)
+
+
+def number_per_engagement(table: str, kind: str) -> migrations.RunPython:
+    """Number `table`'s existing rows 1, 2, 3 … within each engagement, in id order, and start the
+    engagement's counter (engagements_referencecounter) after the last one. UPDATE … FROM with a window
+    function: one statement on PostgreSQL and SQLite (3.33+) alike, whatever the row count.
+    Only the migration's own literal table name and kind are formatted into the SQL."""
+    numbered = (f"UPDATE {table} SET number = r.rn FROM (SELECT id, ROW_NUMBER() OVER "  # noqa: S608
+                f"(PARTITION BY engagement_id ORDER BY id) AS rn FROM {table}) AS r WHERE {table}.id = r.id")
+    counters = ("INSERT INTO engagements_referencecounter (engagement_id, kind, last) "  # noqa: S608
+                f"SELECT engagement_id, %s, MAX(number) FROM {table} GROUP BY engagement_id")
+
+    def forwards(apps, schema_editor) -> None:  # noqa: ANN001 - Django's migration signature
+        schema_editor.execute(numbered, params=None)
+        schema_editor.execute(counters, params=[kind])
+
+    def backwards(apps, schema_editor) -> None:  # noqa: ANN001
+        schema_editor.execute("DELETE FROM engagements_referencecounter WHERE kind = %s", params=[kind])
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -39,7 +39,7 @@ class SectionForm(forms.Form):
 class TraceLinkForm(forms.Form):
     """Exactly one target; an input is linked at its current revision."""
 
-    # A reference such as "IN-12" (or the bare id): an engagement can hold thousands of inputs, far
+    # A reference such as "IN-12" (or the bare number): an engagement can hold thousands of inputs, far
     # too many for a <select>; the page suggests matches as the PMO types.
     input = forms.CharField(required=False, max_length=20)
     decision = forms.ModelChoiceField(queryset=Decision.objects.none(), required=False)
@@ -57,7 +57,7 @@ class TraceLinkForm(forms.Form):
             return None
         if not is_id(raw):
             raise forms.ValidationError("Give an input reference such as IN-12.")
-        found = (Input.objects.filter(engagement=self.engagement, pk=int(raw)).exclude(input_private_q())
+        found = (Input.objects.filter(engagement=self.engagement, number=int(raw)).exclude(input_private_q())
                  .select_related("current_revision").first())
         if found is None:
             raise forms.ValidationError(f"IN-{raw} is not a submitted input of this engagement.")

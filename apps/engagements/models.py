@@ -54,3 +54,21 @@ class Workstream(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out in an engagement for one kind of record (IN-, F-, D-).
+
+    References count per engagement (a customer's IN-3 is its third input, not the site's 9,412th row);
+    the counter row is locked while a number is taken, so two writers never get the same one.
+    """
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["engagement", "kind"], name="reference_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.last} of engagement {self.engagement_id}"

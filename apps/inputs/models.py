@@ -56,6 +56,8 @@ class Input(TimeStampedModel):
     workstream = models.ForeignKey("engagements.Workstream", on_delete=models.PROTECT, related_name="inputs")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.REQUIREMENT)
     title = models.CharField(max_length=TITLE_MAX)
+    # IN-<number>: counted per engagement (apps.engagements.numbering), not the table's id
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.SHOULD)
     tags = models.ManyToManyField(Tag, blank=True, related_name="inputs")
@@ -78,6 +80,7 @@ class Input(TimeStampedModel):
             models.Index(fields=["engagement", "status"]),
             models.Index(fields=["engagement", "workstream", "status"]),
         ]
+        constraints = [models.UniqueConstraint(fields=["engagement", "number"], name="input_number_unique")]
 
     def __str__(self) -> str:
         return self.title
@@ -96,7 +99,7 @@ class Input(TimeStampedModel):
 
     @property
     def reference(self) -> str:
-        return f"IN-{self.pk}"
+        return f"IN-{self.number or self.pk}"
 
 
 class InputRevision(ImmutableModel):

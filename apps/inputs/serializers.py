@@ -28,11 +28,13 @@ class InputSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="current_revision.body", read_only=True)
     body_sha256 = serializers.CharField(source="current_revision.body_sha256", read_only=True)
     revision = serializers.IntegerField(source="revision_count", read_only=True)
+    reference = serializers.CharField(read_only=True, help_text="IN-<number>, counted per engagement.")
 
     class Meta:
         model = Input
         fields = [
-            "id", "engagement", "workstream", "workstream_name", "kind", "title", "body", "body_sha256", "status",
+            "id", "reference", "engagement", "workstream", "workstream_name", "kind", "title", "body", "body_sha256",
+            "status",
             "priority", "tags", "objectives", "author", "revision", "created_at", "updated_at", "submitted_at",
             "answers_request",
         ]

@@ -15,7 +15,9 @@ from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.core.hashing import sha256_text
 from apps.core.stale import refuse_stale_edit
+from apps.engagements import numbering
 from apps.engagements.models import Engagement, Objective, Workstream
+from apps.engagements.numbering import reference_numbers
 
 from . import hooks
 from .models import BODY_MAX, TITLE_MAX, Input, InputRequest, InputRevision, Tag
@@ -99,6 +101,7 @@ def input_create(
     item = Input.objects.create(
         engagement=engagement, workstream=workstream, kind=kind, title=title, priority=priority, author=actor,
         answers_request=answers_request,
+        number=reference_numbers(engagement_id=engagement.pk, kind=numbering.INPUT),
     )
     revision = _new_revision(input=item, title=title, body=body, actor=actor)
     item.save(update_fields=["revision_count", "current_revision", "title"])

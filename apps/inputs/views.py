@@ -282,8 +282,8 @@ class InputPickerView(EngagementMixin, TemplateView):
         qs = selectors.input_list(user=self.request.user, engagement_id=self.engagement.pk).exclude(
             input_private_q())
         ref = text.upper().removeprefix("IN-").strip()
-        if is_id(ref):
-            qs = qs.filter(pk=int(ref))
+        if is_id(ref):  # IN-12 is the engagement's twelfth input, not row 12
+            qs = qs.filter(number=int(ref))
         elif text:
             qs = qs.filter(title__icontains=text)
         context["matches"] = list(qs.order_by("-updated_at")[: self.LIMIT]) if text else []

@@ -26,6 +26,7 @@ from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError
 from apps.core.jobs import enqueue_on_commit
 from apps.engagements.models import Engagement
+from apps.inputs.models import Input
 
 from . import crypto, transport
 from .models import PING, Delivery, Event, Webhook
@@ -176,9 +177,12 @@ def _link(path: str) -> str:
 def findings_opened(*, findings: Sequence[Any], engagement_id: int) -> None:
     from django.urls import reverse
 
+    numbers = dict(Input.objects.filter(pk__in={f.input_a_id for f in findings} | {f.input_b_id for f in findings})
+                   .values_list("pk", "number"))
     webhooks_emit(engagement_id=engagement_id, event=Event.FINDING_OPENED, items=[{
-        "id": f.pk, "reference": f"F-{f.pk}", "label": f.label, "kind": f.kind, "explanation": f.explanation,
-        "workstreams": [f.workstream_a_id, f.workstream_b_id], "inputs": [f"IN-{f.input_a_id}", f"IN-{f.input_b_id}"],
+        "id": f.pk, "reference": f.reference, "label": f.label, "kind": f.kind, "explanation": f.explanation,
+        "workstreams": [f.workstream_a_id, f.workstream_b_id],
+        "inputs": [f"IN-{numbers.get(pk) or pk}" for pk in (f.input_a_id, f.input_b_id)],
         "score": f.score,
         "url": _link(reverse("conflicts:finding", kwargs={"engagement_id": engagement_id, "finding_id": f.pk})),
     } for f in findings])

@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Membership
+from apps.engagements import numbering
 from apps.engagements.models import Engagement, Workstream
+from apps.engagements.numbering import reference_numbers
 from apps.inputs.models import Input, InputRevision, Tag
 
 SUBJECTS = ["customer interaction logs", "campaign click logs", "order history", "newsletter data",
@@ -39,9 +41,10 @@ def populate(*, engagement: Engagement, n_inputs: int, seed: int = 7, with_findi
             for name in ("retention", "performance", "gdpr", "cloud", "campaigns")]
     now = timezone.now()
     start = Input.objects.count()
+    first = reference_numbers(engagement_id=engagement.pk, kind=numbering.INPUT, count=n_inputs)
     inputs = [Input(engagement=engagement, workstream=ws, kind="requirement", title=f"Scale input {start + k}",
                     status=rng.choice(["submitted", "submitted", "draft"]), priority=rng.choice(["must", "should"]),
-                    author_id=authors.get(ws.pk, fallback), revision_count=1, submitted_at=now)
+                    author_id=authors.get(ws.pk, fallback), revision_count=1, submitted_at=now, number=first + k)
               for k in range(n_inputs) for ws in [workstreams[k % len(workstreams)]]]
     Input.objects.bulk_create(inputs, batch_size=1000)
     revisions = []
@@ -78,4 +81,8 @@ def _findings(*, engagement: Engagement, inputs: list[Input], revisions: list[In
             statement_b=rb.body[:80], span_a=[0, 80], span_b=[0, 80], highlights={"a": [], "b": []},
             values=["24 months", "90 days"], rule="scale", score=round(rng.uniform(0.5, 0.99), 2),
             explanation=f"{a.workstream} and {b.workstream} disagree on retention."))
+    if rows:
+        first = reference_numbers(engagement_id=engagement.pk, kind=numbering.FINDING, count=len(rows))
+        for k, row in enumerate(rows):
+            row.number = first + k
     Finding.objects.bulk_create(rows, batch_size=1000)

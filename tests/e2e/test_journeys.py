@@ -88,8 +88,9 @@ def test_journey_1_a_marketing_viewpoint_contradicting_it_shows_its_conflict(sig
     screenshot(page, "journey1-input-with-conflict")
 
     finding_link = conflict_with_it.get_by_role("link", name=re.compile(r"^F-\d+$"))
-    reference = finding_link.inner_text()
-    JOURNEY["finding"] = int(reference.removeprefix("F-"))
+    reference = finding_link.inner_text()  # F-<number>, counted per engagement; the id is in the link
+    JOURNEY["finding_ref"] = reference
+    JOURNEY["finding"] = _id_from(finding_link.get_attribute("href"), "findings")
     api = page.request.get(f"/api/v1/findings/{JOURNEY['finding']}/").json()
     assert api["label"] == "conflict", api
     assert {api["input_a"], api["input_b"]} >= {input_id}, api
@@ -118,13 +119,13 @@ def test_journey_1_a_marketing_viewpoint_contradicting_it_shows_its_conflict(sig
 
 # --- Journey 2: the PMO aligns the conflict and publishes it into the deliverable -----------------------
 
-def _agenda_item(page: Page, finding: int):
-    """The session page's agenda card of the given finding (its heading reads "n. F-<id> Conflict …")."""
-    heading = page.get_by_role("heading", level=3, name=re.compile(rf"^\d+\. F-{finding} "))
+def _agenda_item(page: Page, finding: str):
+    """The session page's agenda card of the given finding (its heading reads "n. F-<number> Conflict …")."""
+    heading = page.get_by_role("heading", level=3, name=re.compile(rf"^\d+\. {finding} "))
     return page.locator("article.agenda-item").filter(has=heading)
 
 
-def _record_position(sign_in, email: str, session_url: str, finding: int, stance: str, reason: str,
+def _record_position(sign_in, email: str, session_url: str, finding: str, stance: str, reason: str,
                      workstream: str) -> None:
     page = sign_in(email)
     page.goto(session_url)
@@ -141,7 +142,7 @@ def _record_position(sign_in, email: str, session_url: str, finding: int, stance
 
 def test_journey_2_the_pmo_aligns_the_conflict_and_publishes_v1(sign_in, screenshot):
     _needs("engagement", "input", "finding")
-    engagement, finding = JOURNEY["engagement"], JOURNEY["finding"]
+    engagement, finding_id, finding = JOURNEY["engagement"], JOURNEY["finding"], JOURNEY["finding_ref"]
     pmo = sign_in("pmo@example.com")
 
     # Plan the session, then put every open IT ↔ Marketing conflict on the agenda in one click.
@@ -173,7 +174,7 @@ def test_journey_2_the_pmo_aligns_the_conflict_and_publishes_v1(sign_in, screens
     # Back as the PMO: start, decide (merge), conclude.
     pmo.reload()
     item = _agenda_item(pmo, finding)
-    positions = item.get_by_role("table", name=re.compile(r"^Positions on item"))
+    positions = item.get_by_role("table", name=re.compile(r"^Positions on “"))
     expect(positions.get_by_role("row", name=re.compile(r"^IT Object Fraud investigations"))).to_be_visible()
     expect(positions.get_by_role("row", name=re.compile(r"^Marketing Agree Thirty days"))).to_be_visible()
     expect(item.get_by_text("Start the session to record decisions.")).to_be_visible()
@@ -187,7 +188,7 @@ def test_journey_2_the_pmo_aligns_the_conflict_and_publishes_v1(sign_in, screens
     item.get_by_role("button", name="Record decision").click()
     notice = item.get_by_role("status").filter(has_text=re.compile(r"^D-\d+ recorded\.$"))
     expect(notice).to_be_visible()
-    decision = int(re.search(r"D-(\d+)", notice.inner_text()).group(1))
+    decision = int(re.search(r"D-(\d+)", notice.inner_text()).group(1))  # the engagement's number
     JOURNEY["decision"] = decision
     # The decision shows up in place (live polling), positions frozen.
     expect(item.get_by_text("Decided: positions are frozen.")).to_be_visible(timeout=15_000)
@@ -200,10 +201,11 @@ def test_journey_2_the_pmo_aligns_the_conflict_and_publishes_v1(sign_in, screens
     expect(pmo.locator("#session-status")).to_have_text("Concluded")
     item = _agenda_item(pmo, finding)
     expect(item.get_by_role("link", name=f"D-{decision}")).to_be_visible()
+    decision_id = _id_from(item.get_by_role("link", name=f"D-{decision}").get_attribute("href"), "decisions")
     expect(item).to_contain_text("Merge")
     expect(item.locator(".decision-box")).to_contain_text("30 days")
-    api = pmo.request.get(f"/api/v1/decisions/{decision}/").json()
-    assert api["outcome"] == "merge" and api["finding"] == finding, api
+    api = pmo.request.get(f"/api/v1/decisions/{decision_id}/").json()
+    assert api["outcome"] == "merge" and api["finding"] == finding_id and api["reference"] == f"D-{decision}", api
     screenshot(pmo, "journey2-session")
 
     # The deliverable: a section from the merge decision, then publish v1.
@@ -211,7 +213,7 @@ def test_journey_2_the_pmo_aligns_the_conflict_and_publishes_v1(sign_in, screens
     pmo.get_by_role("link", name=DELIVERABLE).click()
     expect(pmo.get_by_role("heading", name=re.compile(DELIVERABLE), level=1)).to_be_visible()
     start = pmo.get_by_role("region", name="Start a section from a decision")
-    start.get_by_label("Merge or adopt decision").select_option(value=str(decision))
+    start.get_by_label("Merge or adopt decision").select_option(value=str(decision_id))
     start.get_by_label("Heading").fill(SECTION_HEADING)
     start.get_by_role("button", name="Create section with trace links").click()
     expect(pmo.get_by_text(f"created from D-{decision} with its trace links")).to_be_visible()
@@ -220,7 +222,7 @@ def test_journey_2_the_pmo_aligns_the_conflict_and_publishes_v1(sign_in, screens
     expect(section).to_contain_text("30 days")
     links = section.locator(".trace-links")
     expect(links.get_by_role("link", name=f"D-{decision}")).to_be_visible()
-    input_ref = f"IN-{JOURNEY['input']}"
+    input_ref = pmo.request.get(f"/api/v1/inputs/{JOURNEY['input']}/").json()["reference"]
     expect(links.get_by_role("link", name=input_ref, exact=True)).to_be_visible()
     screenshot(pmo, "journey2-deliverable")
 

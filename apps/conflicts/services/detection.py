@@ -126,6 +126,10 @@ class _BatchResult:
     def new_ids(self) -> list[int]:
         return [row["id"] for row in self.created] + [f.pk for f in self.reopened]
 
+    @property
+    def new_refs(self) -> list[str]:
+        return [Finding(**row).reference for row in self.created] + [f.reference for f in self.reopened]
+
     def new_findings(self) -> list[Finding]:
         return [Finding(**row) for row in self.created] + self.reopened
 
@@ -176,7 +180,8 @@ def _carry_dismissals(fresh: Sequence[dict[str, Any]]) -> None:
     dismissed = {}
     for part in chunks(sorted(inputs)):
         for d in (Finding.objects.filter(status=Finding.Status.DISMISSED, input_a_id__in=part)
-                  .only("pk", "input_a_id", "input_b_id", "statement_a", "statement_b", "dismissed_reason")):
+                  .only("pk", "number", "input_a_id", "input_b_id", "statement_a", "statement_b",
+                        "dismissed_reason")):
             if d.input_b_id in inputs:
                 dismissed[(d.input_a_id, d.input_b_id, d.statement_a, d.statement_b)] = d
     if not dismissed:
@@ -186,7 +191,8 @@ def _carry_dismissals(fresh: Sequence[dict[str, Any]]) -> None:
         earlier = dismissed.get((f["input_a_id"], f["input_b_id"], f["statement_a"], f["statement_b"]))
         if earlier is not None:
             f["status"], f["status_changed_at"] = Finding.Status.DISMISSED, now
-            f["dismissed_reason"] = f"Same statements as F-{earlier.pk}, dismissed: {earlier.dismissed_reason}"[:2000]
+            f["dismissed_reason"] = (f"Same statements as {earlier.reference}, dismissed: "
+                                     f"{earlier.dismissed_reason}")[:2000]
 
 
 def _finding_url(finding: Finding) -> str:
@@ -218,7 +224,7 @@ def _notify_each(findings: Sequence[Finding], *, engagement_id: int) -> None:
             continue
         what = "Conflict" if f.label == Finding.Label.CONFLICT else "Merge candidate"
         _notify(recipients=recipients, engagement=engagement_id, url=_finding_url(f),
-                title=f"{what} F-{f.pk} ({f.get_kind_display().lower()}) between "
+                title=f"{what} {f.reference} ({f.get_kind_display().lower()}) between "
                       f"{names.get(f.workstream_a_id, '?')} and {names.get(f.workstream_b_id, '?')}",
                 body=f.explanation, dedupe_key=f"conflicts.finding.{f.pk}")
 
@@ -263,7 +269,7 @@ def _commit_batch(*, run_id: int, expected_done: int, new_done: int, detections:
     run.save()
     if new_ids:
         audit_log(actor=None, action="conflicts.findings.detected", target=run, engagement=run.engagement_id,
-                  changes={"findings": [f"F-{pk}" for pk in new_ids], "count": len(new_ids),
+                  changes={"findings": result.new_refs, "count": len(new_ids),
                            "statements_done": new_done})
         if notify_each:
             _notify_each(result.new_findings(), engagement_id=run.engagement_id)
@@ -426,7 +432,7 @@ def _supersede(*, item: Input, why: str, kinds: Sequence[str] | None = None) -> 
     qs = Finding.objects.filter(Q(input_a=item) | Q(input_b=item), status__in=SUPERSEDABLE)
     if kinds is not None:
         qs = qs.filter(kind__in=list(kinds))
-    refs = [f"F-{pk}" for pk in qs.values_list("pk", flat=True)]
+    refs = [f"F-{number or pk}" for pk, number in qs.values_list("pk", "number")]
     if not refs:
         return 0
     qs.update(status=Finding.Status.SUPERSEDED, status_changed_at=timezone.now(), updated_at=timezone.now())

@@ -24,7 +24,9 @@ from apps.conflicts.engine.feedback import DEFAULT, Example, fit
 from apps.conflicts.engine.feedback import Calibration as EngineCalibration
 from apps.core.errors import ApplicationError
 from apps.core.hashing import canonical_json, sha256_text
+from apps.engagements import numbering
 from apps.engagements.models import Engagement
+from apps.engagements.numbering import reference_numbers
 from apps.inputs.models import Input
 
 from ..models import Calibration, Finding, RelatedPair, RevisionStatement
@@ -135,6 +137,7 @@ def _manual_finding(*, fields: dict[str, Any], label: str, kind: str, explanatio
                       status_changed_at=timezone.now())
     # unique like a detected finding's: one finding per statement pair (pair_key), whoever made it
     finding.fingerprint = sha256_text(canonical_json({"pair": finding.pair_key, "kind": kind, "manual": True}))
+    finding.number = reference_numbers(engagement_id=finding.engagement_id, kind=numbering.FINDING)
     finding.save()
     return finding
 

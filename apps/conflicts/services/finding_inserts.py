@@ -14,6 +14,8 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from apps.conflicts.models import Finding
+from apps.engagements import numbering
+from apps.engagements.numbering import reference_numbers
 
 
 def chunks(items: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
@@ -34,6 +36,41 @@ def _column_values(rows: Sequence[dict[str, Any]], fields: Sequence[models.Field
 
 
 def insert_new(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """INSERT … ON CONFLICT DO NOTHING of Finding rows; {pair key: id} of the rows actually inserted.
+
+    The inserted rows then get their F- numbers (per engagement, in id order), written back into their
+    dicts as "number"; rows skipped as already present take none, so the numbers have no gaps.
+    """
+    inserted = _insert(rows)
+    if inserted:
+        _number(rows, inserted)
+    return inserted
+
+
+def _number(rows: Sequence[dict[str, Any]], inserted: dict[str, int]) -> None:
+    by_engagement: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["pair_key"] in inserted:
+            by_engagement.setdefault(row["engagement_id"], []).append(row)
+    pairs: list[tuple[int, int]] = []
+    for engagement_id, mine in by_engagement.items():
+        mine.sort(key=lambda row: inserted[row["pair_key"]])
+        first = reference_numbers(engagement_id=engagement_id, kind=numbering.FINDING, count=len(mine))
+        for offset, row in enumerate(mine):
+            row["number"] = first + offset
+            pairs.append((inserted[row["pair_key"]], row["number"]))
+    conn = connections[Finding.objects.db]
+    if conn.vendor == "postgresql":
+        table, qn = Finding._meta.db_table, conn.ops.quote_name
+        with conn.cursor() as cursor:  # one statement for a whole scan's rows
+            cursor.execute(f"UPDATE {qn(table)} AS f SET {qn('number')} = v.n "  # noqa: S608 - identifiers from meta
+                           "FROM unnest(%s::bigint[], %s::integer[]) AS v(id, n) WHERE f.id = v.id",
+                           [[pk for pk, _n in pairs], [n for _pk, n in pairs]])
+    else:
+        Finding.objects.bulk_update([Finding(pk=pk, number=n) for pk, n in pairs], ["number"], batch_size=500)
+
+
+def _insert(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
     """INSERT … ON CONFLICT DO NOTHING of Finding rows; {pair key: id} of the rows actually inserted.
 
     PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING

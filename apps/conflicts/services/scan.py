@@ -175,7 +175,7 @@ def _commit(*, run_id: int, prepared: _Prepared, result: BatchResult) -> bool:
     run.save()
     if new_ids:
         audit_log(actor=None, action="conflicts.findings.detected", target=run, engagement=run.engagement_id,
-                  changes={"findings": [f"F-{pk}" for pk in new_ids], "count": len(new_ids),
+                  changes={"findings": upserted.new_refs, "count": len(new_ids),
                            "batch": result.number})
     _finish_if_complete(run_id)
     return True
