@@ -8,6 +8,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 
 class UserManager(BaseUserManager["User"]):
@@ -107,6 +108,17 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} in {self.engagement}"
+
+    @property
+    def short_role(self) -> str:
+        """The role as the top bar shows it, short enough for one row on a laptop: “IT lead”, “Approver”."""
+        if self.workstream_id and self.role == Role.LEAD:
+            return gettext("%(workstream)s lead") % {"workstream": self.workstream.name}
+        if self.workstream_id and self.role == Role.CONTRIBUTOR:
+            return gettext("%(workstream)s contributor") % {"workstream": self.workstream.name}
+        if self.role == Role.APPROVER:
+            return gettext("Approver")
+        return str(self.get_role_display())
 
 
 class Invitation(models.Model):

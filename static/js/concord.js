@@ -39,3 +39,70 @@ document.addEventListener("submit", (event) => {
     event.stopImmediatePropagation();
   }
 }, true);
+
+// The primary navigation is a <details> menu below 900 px: closed on a phone until tapped, always open (its
+// toggle hidden by the stylesheet) on a wider screen. Rendered open, so without JavaScript every link shows.
+const narrowScreen = window.matchMedia("(max-width: 900px)");
+function syncNavMenus() {
+  document.querySelectorAll("details[data-navmenu]").forEach((menu) => { menu.open = !narrowScreen.matches; });
+}
+narrowScreen.addEventListener("change", syncNavMenus);
+syncNavMenus();  // deferred script: the header is already parsed
+
+// Tabs for long pages: the <section data-tab="Label" id="…"> children of a [data-tabs] box become tab panels,
+// one shown at a time, chosen by a row of tab buttons (arrow keys move between them) or by the address's
+// #fragment (a link to #comments, or to anything inside a panel, opens that panel). Without JavaScript the
+// sections simply stack, as before; the panels keep their own headings and region roles.
+function showTab(box, index, focus) {
+  box._tabs.forEach((tab, k) => {
+    tab.setAttribute("aria-selected", String(k === index));
+    tab.tabIndex = k === index ? 0 : -1;
+    box._panels[k].hidden = k !== index;
+  });
+  if (focus) box._tabs[index].focus();
+}
+function tabForHash(box) {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  if (!id) return -1;
+  const target = document.getElementById(id);
+  return target ? box._panels.findIndex((panel) => panel.contains(target)) : -1;
+}
+function initTabs(root) {
+  if (!root || !root.querySelectorAll) return;
+  root.querySelectorAll("[data-tabs]").forEach((box) => {
+    if (box._tabs) return;
+    const panels = [...box.children].filter((el) => el.matches("section[data-tab][id]"));
+    if (panels.length < 2) return;
+    const list = document.createElement("div");
+    list.className = "tabs";
+    list.setAttribute("role", "tablist");
+    list.setAttribute("aria-label", box.dataset.tabs || "Sections");
+    box._panels = panels;
+    box._tabs = panels.map((panel, k) => {
+      const tab = document.createElement("button");
+      tab.type = "button";
+      tab.id = panel.id + "-tab";
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", panel.id);
+      tab.textContent = panel.dataset.tab;
+      tab.addEventListener("click", () => showTab(box, k, false));
+      tab.addEventListener("keydown", (event) => {
+        const last = panels.length - 1;
+        const next = {ArrowRight: k === last ? 0 : k + 1, ArrowLeft: k === 0 ? last : k - 1, Home: 0, End: last}[event.key];
+        if (next !== undefined) { event.preventDefault(); showTab(box, next, true); }
+      });
+      list.appendChild(tab);
+      return tab;
+    });
+    box.insertBefore(list, panels[0]);
+    showTab(box, Math.max(tabForHash(box), 0), false);
+  });
+}
+window.addEventListener("hashchange", () => {
+  document.querySelectorAll("[data-tabs]").forEach((box) => {
+    const k = box._tabs ? tabForHash(box) : -1;
+    if (k >= 0) showTab(box, k, false);
+  });
+});
+initTabs(document);  // deferred script: the page is parsed
+document.addEventListener("htmx:load", (event) => initTabs(event.detail.elt));

@@ -48,3 +48,11 @@ def test_templates_get_the_same_rules_as_flags(engagement, pmo, it_lead, observe
     assert not lead.manage and lead.write_inputs and lead.speak_for_workstream and lead.comment
     watcher = policies.flags(_m(observer, engagement))
     assert not (watcher.manage or watcher.write_inputs or watcher.speak_for_workstream or watcher.comment)
+
+
+def test_the_top_bar_names_roles_briefly(engagement, it_lead, customer, pmo):
+    short = {m.user.email: m.short_role for m in Membership.objects.filter(engagement=engagement)
+             .select_related("user", "workstream")}
+    assert short[it_lead.email] == "IT lead"
+    assert short[customer.email] == "Approver"
+    assert short[pmo.email] == "PMO"

@@ -104,3 +104,24 @@ def test_charts_escape_labels_and_draw_empty_states():
     assert "No open conflicts" in charts.bar_svg([], title="x")
     trend = charts.trend_svg([(dt.date(2026, 11, 2), 10), (dt.date(2026, 11, 9), 60)], title="trend")
     assert trend.count("<circle") == 2
+
+
+def test_the_heat_map_draws_each_pair_of_workstreams_once():
+    sym = [[0, 2, 1], [2, 0, 3], [1, 3, 0]]
+    svg = charts.heatmap_svg(["IT", "Marketing", "Data"], sym, title="t")
+    assert svg.count("<rect") == 3  # IT×Marketing, IT×Data, Marketing×Data
+    assert svg.count(": 3 open conflicts") == 1 and svg.count(": 2 open conflicts") == 1
+    with_self = charts.heatmap_svg(["IT", "Data"], [[1, 2], [2, 0]], title="t")
+    assert with_self.count("<rect") == 3  # a workstream's findings with itself add the diagonal
+
+
+def test_charts_are_drawn_at_natural_size_with_text_of_at_least_11_px():
+    import re
+
+    for svg in (charts.heatmap_svg(["IT", "Marketing"], [[0, 1], [1, 0]], title="h"),
+                charts.bar_svg([("Exclusive choice", 2), ("Numeric", 1)], title="b"),
+                charts.trend_svg([(dt.date(2026, 11, 2) + dt.timedelta(weeks=k), k * 10) for k in range(8)],
+                                 title="t")):
+        width = int(re.search(r'width="(\d+)"', svg).group(1))
+        assert f'viewBox="0 0 {width} ' in svg and width <= charts.MAX_WIDTH
+        assert min(int(size) for size in re.findall(r'font-size="(\d+)"', svg)) >= 11
