@@ -103,7 +103,7 @@ def test_links_are_added_cleared_and_removed_in_the_browser(drafted, pmo, it_inp
     client = as_user(pmo)
     section = drafted.sections.get(heading="Goal")
     url = reverse("deliverables:link-add", args=[drafted.engagement_id, drafted.pk, section.pk])
-    client.post(url, {"input": it_input.pk})
+    client.post(url, {"input": it_input.reference})  # IN-<number> of the engagement, as typed
     link = TraceLink.objects.get(section=section, input_revision__input=it_input)
     input_revise(actor=it_lead, input=it_input, title=it_input.title, body="Keep for 18 months.",
                  expected_revision=1)
