@@ -440,6 +440,7 @@ def test_writing_finding_rows_inserts_each_pair_once_and_returns_the_ids_of_the_
     from django.db import transaction
 
     base = {f.attname: getattr(retention_conflict, f.attname) for f in finding_inserts.insert_fields()}
+    base["number"] = None  # new rows get their F-number from insert_new, not from the copied finding
     rows = [{**base, "fingerprint": f"{n:064x}", "pair_key": f"{n:064d}", "score": n / 10,
              "values": [f"v{n}", "w"], "highlights": {"a": [[0, n]], "b": []}} for n in range(1, 4)]
     with transaction.atomic():
