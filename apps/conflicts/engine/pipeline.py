@@ -65,7 +65,3 @@ SLOT_STEPS: tuple[Step, ...] = tuple(
     Step("reworded_subjects", "lifts a word-stage veto", "classifier._reworded_subjects",
          (("reworded", classifier.REWORDED),)),
 )
-
-
-def step_names() -> tuple[str, ...]:
-    return tuple(s.name for s in WORD_STEPS + SLOT_STEPS)

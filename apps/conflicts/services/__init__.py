@@ -11,7 +11,6 @@ from .detection import (
     detection_input_withdrawn,
     detection_nightly_start,
     detection_revision_created,
-    detection_run_execute,
     detection_run_fail,
     detection_run_start,
     detection_runs_to_recover,
@@ -30,6 +29,7 @@ from .findings import (
     finding_release_from_alignment,
     finding_resolve,
 )
+from .runs import detection_run_execute
 from .scan import scan_batch_execute
 
 __all__ = [
