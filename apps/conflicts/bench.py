@@ -31,7 +31,8 @@ from apps.inputs.models import Input, InputRevision
 from tools.conflicts.cli import synthetic_inputs
 
 from .models import DetectionRun, Finding, RelatedPair, RevisionStatement, ScanBatch
-from .services import corpus, detection, scan
+from .services import corpus, scan
+from .services.runs import detection_run_execute
 
 _WS = {"IT": "it", "Marketing": "marketing", "Data": "data"}
 
@@ -80,7 +81,7 @@ def _full_scan(*, engagement: Engagement, workers: int, out: TextIO) -> float:
     try:
         t = time.perf_counter()
         if proc is None:
-            detection.detection_run_execute(run_id=run.pk)
+            detection_run_execute(run_id=run.pk)
         else:
             from .tasks import execute_run
 
@@ -144,7 +145,7 @@ def bench_db(*, n_inputs: int, runs: int, out: TextIO, full_scan: bool = False,
             run = DetectionRun.objects.create(engagement=engagement, scope=DetectionRun.Scope.INCREMENTAL,
                                               trigger_revision_id=item.current_revision_id)
         t = time.perf_counter()
-        detection.detection_run_execute(run_id=run.pk)
+        detection_run_execute(run_id=run.pk)
         return (time.perf_counter() - t) * 1000
 
     corpus.warm_index_clear()

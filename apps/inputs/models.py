@@ -1,8 +1,6 @@
 """Inputs logged by workstreams and their immutable, hashed revisions."""
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
@@ -22,14 +20,6 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class InputQuerySet(models.QuerySet["Input"]):
-    def visible_to(self, user: Any) -> InputQuerySet:
-        """Only the inputs `user` may see among these (drafts stay with their workstream and the PMO)."""
-        from .policies import input_visible_q  # policies imports accounts; keep model import light
-
-        return self.filter(input_visible_q(user=user))
 
 
 class Input(TimeStampedModel):
@@ -70,7 +60,6 @@ class Input(TimeStampedModel):
         "InputRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
     )
 
-    objects = InputQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]

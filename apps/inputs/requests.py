@@ -24,6 +24,7 @@ from apps.engagements.selectors import engagement_list
 from apps.notifications.services import notify
 
 from .models import Input, InputRequest
+from .policies import input_visible_q
 
 
 @transaction.atomic
@@ -125,7 +126,7 @@ class WorkstreamAnswer:
 def input_request_answers(*, request: InputRequest, user: User) -> list[WorkstreamAnswer]:
     """Each asked workstream with the answers `user` may see (its own drafts for a workstream, all for the PMO)."""
     answers = (Input.objects.filter(answers_request=request).exclude(status=Input.Status.WITHDRAWN)
-               .visible_to(user).select_related("workstream", "author"))
+               .filter(input_visible_q(user=user)).select_related("workstream", "author"))
     by_ws: dict[int, list[Input]] = {}
     for item in answers:
         by_ws.setdefault(item.workstream_id, []).append(item)

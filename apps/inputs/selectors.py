@@ -16,7 +16,7 @@ from .policies import input_visible_q
 
 def inputs_visible_to(*, user: User) -> QuerySet[Input]:
     """Inputs of the user's engagements, less the drafts of workstreams they do not write for (policies)."""
-    return Input.objects.filter(engagement__in=engagement_list(user=user)).visible_to(user)
+    return Input.objects.filter(engagement__in=engagement_list(user=user)).filter(input_visible_q(user=user))
 
 
 def revisions_visible_to(*, user: User) -> QuerySet[InputRevision]:

@@ -71,7 +71,3 @@ class ImportJob(TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"IMP-{self.pk}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)

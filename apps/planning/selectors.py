@@ -55,13 +55,6 @@ def planversion_list(*, user: User, engagement_id: int | None = None) -> QuerySe
     return qs.select_related("created_by", "decision")
 
 
-def planversion_get(*, user: User, engagement_id: int, number: int) -> PlanVersion:
-    try:
-        return planversion_list(user=user, engagement_id=engagement_id).get(number=number)
-    except PlanVersion.DoesNotExist as exc:
-        raise Http404("No such plan version") from exc
-
-
 def objectives_without_work_items(*, engagement: Engagement) -> QuerySet[Objective]:
     active = WorkItem.objects.filter(objective=OuterRef("pk")).exclude(status=WorkItem.Status.DROPPED)
     return Objective.objects.filter(engagement=engagement).filter(~Exists(active)).order_by("code")

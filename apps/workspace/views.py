@@ -48,7 +48,8 @@ class EngagementDetailView(EngagementMixin, TemplateView):
         )
         context.update(self._dashboard(workstreams), recent_inputs=None)
         if context["dashboard"] in ("approver", "observer"):  # PMO and leads have their own lists
-            context["recent_inputs"] = (Input.objects.filter(engagement=self.engagement).visible_to(self.request.user)
+            context["recent_inputs"] = (Input.objects.filter(input_visible_q(user=self.request.user),
+                                                             engagement=self.engagement)
                                         .select_related("workstream", "author").prefetch_related("tags")
                                         .order_by("-updated_at")[:8])
         return context

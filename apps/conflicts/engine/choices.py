@@ -158,7 +158,3 @@ def matcher_for(choice_sets: tuple[ChoiceSet, ...] | list[ChoiceSet]) -> ChoiceM
         _MATCHERS.clear()
     _MATCHERS[id(choice_sets)] = (choice_sets, m)  # type: ignore[assignment]
     return m
-
-
-def find_mentions(text: str, choice_sets: tuple[ChoiceSet, ...]) -> list[ChoiceMention]:
-    return list(matcher_for(choice_sets).mentions(text))

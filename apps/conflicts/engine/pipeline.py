@@ -61,7 +61,3 @@ SLOT_STEPS: tuple[Step, ...] = tuple(
          f"slots.{r.fn.__name__}", tuple(sorted(r.params.items())))
     for r in slots.SLOT_RULES + slots.MERGE_RULES
 )
-
-
-def step_names() -> tuple[str, ...]:
-    return tuple(s.name for s in WORD_STEPS + SLOT_STEPS)

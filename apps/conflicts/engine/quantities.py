@@ -152,9 +152,6 @@ class Quantity:
     def exact(self) -> bool:
         return self.low == self.high
 
-    def describe(self) -> str:
-        return self.text
-
 
 def _to_float(token: str) -> float | None:
     token = token.lower().replace(",", "")

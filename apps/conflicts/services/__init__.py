@@ -11,7 +11,6 @@ from .detection import (
     detection_input_withdrawn,
     detection_nightly_start,
     detection_revision_created,
-    detection_run_execute,
     detection_run_fail,
     detection_run_start,
     detection_runs_to_recover,
@@ -31,6 +30,7 @@ from .findings import (
     finding_resolve,
 )
 from .related import related_cap
+from .runs import detection_run_execute
 from .scan import scan_batch_execute
 
 __all__ = [

@@ -18,22 +18,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.conflicts.engine import Finding as EngineFinding
-from apps.conflicts.engine import Statement
 from apps.conflicts.engine.classifier import Verdict
 from apps.conflicts.engine.feedback import Calibration, tier
 
 from ..models import DetectionRun, Finding, RelatedPair
 from .finding_inserts import chunks
-
-
-def _side(st: Statement) -> tuple[int, str, int, int]:
-    return (int(st.meta["input_id"]), st.meta["body_sha256"], st.start, st.end)
+from .rows import _side, finding_fields, fingerprints
 
 
 def related_fields(*, engagement_id: int, found: EngineFinding) -> dict[str, Any]:
     """The RelatedPair columns for a pair, side A the canonically smaller side (as for findings)."""
-    from .detection import fingerprints
-
     a, b = found.a, found.b
     if _side(b) < _side(a):
         a, b = b, a
@@ -63,8 +57,6 @@ def _promoted(found: EngineFinding, label: str) -> Verdict:
 def sort_tiers(*, engagement_id: int, found: Sequence[EngineFinding], cal: Calibration
                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(Finding columns, RelatedPair columns) for classified pairs, by the engagement's calibration."""
-    from .detection import finding_fields
-
     findings, related = [], []
     for f in found:
         where = tier(cal, label=f.verdict.label, score=f.verdict.score, similarity=f.similarity)

@@ -20,7 +20,7 @@ import zipfile
 
 from lxml import html as lxml_html
 
-from . import Issue, ReadError, Record
+from .records import Issue, ReadError, Record
 
 _ID = re.compile(r"^\s*((?:[A-Za-z][A-Za-z0-9]*[-_])+\d+(?:\.\d+)*|\d+(?:\.\d+)+)\s*[:.)\-–—]?\s+(?=\S)")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}

@@ -14,7 +14,7 @@ import html
 import re
 from typing import Any
 
-from . import Issue, ReadError, Record
+from .records import Issue, ReadError, Record
 
 TITLE_NAMES = ("reqif.name", "reqif.chaptername", "title", "name", "heading", "summary")
 BODY_NAMES = ("reqif.text", "text", "description", "body")

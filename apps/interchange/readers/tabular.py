@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import Issue, ReadError, Record
+from .records import Issue, ReadError, Record
 
 FIELDS = ("external_id", "title", "body", "kind", "priority", "tags")
 REQUIRED = ("external_id", "title", "body")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..choices import DEFAULT_CHOICE_SETS, ChoiceSet
@@ -84,15 +83,6 @@ def catalogue(choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS) -> tuple[C
         opts = tuple(opt + KO_SYNONYMS.get((cs.name, opt[0]), ()) for opt in cs.options)
         out.append(ChoiceSet(cs.name, opts))
     return tuple(out) + KO_CHOICE_SETS
-
-
-@dataclass(frozen=True)
-class Mention:
-    set_name: str
-    option: str  # canonical (first) name of the option
-    start: int
-    end: int
-    negated: bool  # "… 는 도입하지 않는다", "별도의 Kafka 클러스터는 운영하지 않는다"
 
 
 _LATIN = re.compile(r"[a-z0-9]")

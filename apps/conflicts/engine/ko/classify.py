@@ -71,10 +71,6 @@ def _thresholds_overlap(x: Quantity | None, y: Quantity | None) -> bool:
     return bool(x and y and {x.direction, y.direction} == {"lower", "upper"} and x.low < y.high and y.low < x.high)
 
 
-def _positive_options(mentions, negated) -> set[str]:
-    return {m[1] for m in mentions if (m[1]) not in negated}
-
-
 def choice(an: KoAnalysis, bn: KoAnalysis, ma: list, mb: list) -> tuple[str, str, str] | None:
     """(set, option a, option b) when the two pick different options of one set."""
     from .options import negated_options

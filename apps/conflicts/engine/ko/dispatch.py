@@ -34,10 +34,6 @@ def _matcher(choice_sets: Sequence[ChoiceSet]):
 UNSUPPORTED = Verdict("neutral", "", 0.0, "unsupported_language", "")
 
 
-def is_korean(text: str) -> bool:
-    return detect_language(text) == "ko"
-
-
 def classify_if_korean(ta: str, tb: str, meta_a: Mapping[str, str], meta_b: Mapping[str, str],
                        choice_sets: Sequence[ChoiceSet] = DEFAULT_CHOICE_SETS) -> Verdict | None:
     la, lb = detect_language(ta), detect_language(tb)

@@ -64,8 +64,3 @@ def detect_language(text: str) -> Language:
     if other > en or (en == 0 and (other or accented >= 2)):
         return "other"
     return "en"
-
-
-def text_languages(texts: list[str]) -> set[str]:
-    """The languages of the statements of one text ('' for statements without words left out)."""
-    return {lang for t in texts if (lang := detect_language(t))}
