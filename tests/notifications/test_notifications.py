@@ -297,4 +297,4 @@ def test_inactive_users_get_nothing(customer, run_on_commit):
 
 
 def test_services_queue_the_email_task_by_its_registered_name():
-    assert services.EMAIL_TASK == send_notification_email.name
+    assert send_notification_email.name == services.EMAIL_TASK
