@@ -335,6 +335,8 @@ CONFLICTS_SCAN_BATCH_SLEEP = env_float("CONFLICTS_SCAN_BATCH_SLEEP", 0.0)
 CONFLICTS_RUN_STALE_SECONDS = env_int("CONFLICTS_RUN_STALE_SECONDS", 900)
 # Engagement indexes kept warm per worker process for incremental checks.
 CONFLICTS_INDEX_CACHE_SIZE = env_int("CONFLICTS_INDEX_CACHE_SIZE", 4)
+# Open "related — needs a look" pairs kept per statement (its most similar ones).
+CONFLICTS_RELATED_PER_STATEMENT = env_int("CONFLICTS_RELATED_PER_STATEMENT", 3)
 
 # Audit chain HMAC keys, "id:secret,…" (first signs, all verify); unset: derived from SECRET_KEY (apps.audit.keys).
 AUDIT_HMAC_KEYS = env_str("AUDIT_HMAC_KEYS", "") or ""

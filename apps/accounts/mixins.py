@@ -1,7 +1,8 @@
 """The door of every engagement page: the asker's membership, resolved once per request.
 
 Non-members get 404 for every method; the membership found here is what the view, its selectors
-and its template (`membership`, and the policy flags as `may`) use for the rest of the request.
+(as `self.scope`) and its template (`membership`, and the policy flags as `may`) use for the rest of
+the request.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+from apps.core.scope import Scope
 
 from . import policies
 from .models import Membership
@@ -23,6 +26,7 @@ class EngagementMixin(LoginRequiredMixin):
     """
 
     membership: Membership
+    scope: Scope  # what the page's selectors read with: this membership's engagement, no second lookup
     pmo_only = False
     nav = "overview"  # which top-navigation entry is current
 
@@ -31,6 +35,7 @@ class EngagementMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         self.membership = membership_or_404(user=request.user, engagement_id=kwargs["engagement_id"])
         self.engagement = self.membership.engagement
+        self.scope = Scope.at_door(user=request.user, membership=self.membership)
         self.resolve_objects(**kwargs)
         if self.pmo_only and not policies.is_pmo(self.membership):
             raise PermissionDenied("Only the PMO can do that.")

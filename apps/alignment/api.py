@@ -47,7 +47,7 @@ class SessionViewSet(mixins.ListModelMixin, ScopedViewSet):
 
     def get_queryset(self) -> QuerySet[AlignmentSession]:
         engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
-        qs = selectors.session_list(user=self.request.user, engagement_id=engagement).prefetch_related(
+        qs = selectors.session_list(scope=self.scope(engagement_id=engagement)).prefetch_related(
             "participants")
         if self.action == "list" and (value := self.request.query_params.get("status")):
             qs = qs.filter(status=value)
@@ -135,7 +135,7 @@ class SessionViewSet(mixins.ListModelMixin, ScopedViewSet):
     @action(detail=True, methods=["get"])
     def record(self, request: Request, pk: str) -> Response:
         """The session record as Markdown: attendees, agenda, positions, decisions, rationale, follow-ups."""
-        session = selectors.session_get(user=request.user, session_id=int(pk))
+        session = selectors.session_get(scope=self.scope(), session_id=int(pk))
         items = list(selectors.agenda_items(session=session))
         text = session_record_markdown(session=session, items=items,
                                        participants=list(session.participants.order_by("full_name")))
@@ -146,7 +146,7 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     serializer_class = AgendaItemSerializer
 
     def get_queryset(self) -> QuerySet[AgendaItem]:
-        qs = selectors.agenda_item_list(user=self.request.user).prefetch_related(
+        qs = selectors.agenda_item_list(scope=self.scope()).prefetch_related(
             Prefetch("positions", queryset=Position.objects.select_related("workstream", "recorded_by")),
             "decision__source_revisions__input")
         if self.action == "list" and (session := query_int(self.request.query_params, "session")) is not None:
@@ -184,7 +184,7 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     serializer_class = PositionSerializer
 
     def get_queryset(self) -> QuerySet[Position]:
-        qs = selectors.position_list(user=self.request.user)
+        qs = selectors.position_list(scope=self.scope())
         if self.action == "list":
             if (item := query_int(self.request.query_params, "agenda_item")) is not None:
                 qs = qs.filter(agenda_item_id=item)
@@ -211,7 +211,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
     def get_queryset(self) -> QuerySet[Decision]:
         engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
-        qs = selectors.decision_list(user=self.request.user, engagement_id=engagement)
+        qs = selectors.decision_list(scope=self.scope(engagement_id=engagement))
         if self.action == "list":
             if value := self.request.query_params.get("outcome"):
                 qs = qs.filter(outcome=value)

@@ -1,4 +1,4 @@
-"""Alignment reads, scoped to the asking user's engagements."""
+"""Alignment reads, scoped to the asker (`apps.core.scope.Scope`)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,17 +9,15 @@ from django.http import Http404
 
 from apps.accounts.models import User
 from apps.conflicts.models import Finding
+from apps.core.scope import Scope
 from apps.engagements.models import Engagement, Workstream
-from apps.engagements.selectors import engagement_list
 from apps.inputs.models import Input
 
 from .models import AgendaItem, AlignmentSession, Decision, Position
 
 
-def session_list(*, user: User, engagement_id: int | None = None) -> QuerySet[AlignmentSession]:
-    qs = AlignmentSession.objects.filter(engagement__in=engagement_list(user=user))
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+def session_list(*, scope: Scope) -> QuerySet[AlignmentSession]:
+    qs = AlignmentSession.objects.filter(scope.q())
     return qs.select_related("created_by").annotate(
         n_items=Count("agenda_items", distinct=True),
         n_decided=Count("agenda_items__decision", distinct=True),
@@ -27,10 +25,8 @@ def session_list(*, user: User, engagement_id: int | None = None) -> QuerySet[Al
     )
 
 
-def session_get(*, user: User, session_id: int, engagement_id: int | None = None) -> AlignmentSession:
-    qs = AlignmentSession.objects.filter(engagement__in=engagement_list(user=user))
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+def session_get(*, scope: Scope, session_id: int) -> AlignmentSession:
+    qs = AlignmentSession.objects.filter(scope.q())
     try:
         return qs.select_related("engagement", "created_by", "minutes_updated_by").get(pk=session_id)
     except AlignmentSession.DoesNotExist as exc:
@@ -53,20 +49,20 @@ def agenda_items(*, session: AlignmentSession) -> QuerySet[AgendaItem]:
     )
 
 
-def agenda_items_visible_to(*, user: User) -> QuerySet[AgendaItem]:
-    return AgendaItem.objects.filter(session__engagement__in=engagement_list(user=user)).select_related("session")
+def agenda_items_visible_to(*, scope: Scope) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(scope.q("session__engagement")).select_related("session")
 
 
-def decisions_visible_to(*, user: User) -> QuerySet[Decision]:
-    return Decision.objects.filter(engagement__in=engagement_list(user=user))
+def decisions_visible_to(*, scope: Scope) -> QuerySet[Decision]:
+    return Decision.objects.filter(scope.q())
 
 
-def agenda_item_list(*, user: User) -> QuerySet[AgendaItem]:
-    return agenda_items_visible_to(user=user).select_related("decision")
+def agenda_item_list(*, scope: Scope) -> QuerySet[AgendaItem]:
+    return agenda_items_visible_to(scope=scope).select_related("decision")
 
 
-def agenda_item_get(*, user: User, item_id: int, session: AlignmentSession | None = None) -> AgendaItem:
-    qs = agenda_items_visible_to(user=user)
+def agenda_item_get(*, scope: Scope, item_id: int, session: AlignmentSession | None = None) -> AgendaItem:
+    qs = agenda_items_visible_to(scope=scope)
     if session is not None:
         qs = qs.filter(session=session)
     try:
@@ -76,22 +72,20 @@ def agenda_item_get(*, user: User, item_id: int, session: AlignmentSession | Non
         raise Http404("No such agenda item") from exc
 
 
-def position_list(*, user: User) -> QuerySet[Position]:
-    return Position.objects.filter(agenda_item__session__engagement__in=engagement_list(user=user)).select_related(
+def position_list(*, scope: Scope) -> QuerySet[Position]:
+    return Position.objects.filter(scope.q("agenda_item__session__engagement")).select_related(
         "workstream", "recorded_by", "agenda_item")
 
 
-def decision_list(*, user: User, engagement_id: int | None = None) -> QuerySet[Decision]:
-    qs = decisions_visible_to(user=user)
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+def decision_list(*, scope: Scope) -> QuerySet[Decision]:
+    qs = decisions_visible_to(scope=scope)
     return qs.select_related("agenda_item__session", "agenda_item__finding", "agenda_item__input",
                              "adopted_input", "owner", "decided_by").prefetch_related("source_revisions__input")
 
 
-def decision_get(*, user: User, decision_id: int, engagement_id: int | None = None) -> Decision:
+def decision_get(*, scope: Scope, decision_id: int) -> Decision:
     try:
-        return decision_list(user=user, engagement_id=engagement_id).get(pk=decision_id)
+        return decision_list(scope=scope).get(pk=decision_id)
     except Decision.DoesNotExist as exc:
         raise Http404("No such decision") from exc
 

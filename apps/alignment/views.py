@@ -29,7 +29,7 @@ from .forms import (
     SessionCreateForm,
     SessionForm,
 )
-from .models import AgendaItem, AlignmentSession, Decision, Position
+from .models import AgendaItem, Decision, Position
 from .record import follow_ups, item_decision, session_record_markdown
 
 PAGE_SIZE = 25
@@ -41,7 +41,7 @@ class SessionListView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        qs = selectors.session_list(user=self.request.user, engagement_id=self.engagement.pk)
+        qs = selectors.session_list(scope=self.scope)
         page = Paginator(qs.order_by("-scheduled_at", "-id"), PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(page=page, sessions=page.object_list)
         return context
@@ -80,8 +80,7 @@ class SessionObjectMixin(EngagementMixin):
     nav = "sessions"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.session = selectors.session_get(user=self.request.user, session_id=kwargs["session_id"],
-                                             engagement_id=self.engagement.pk)
+        self.session = selectors.session_get(scope=self.scope, session_id=kwargs["session_id"])
 
     def require_pmo(self) -> None:
         if not policies.is_pmo(self.membership):
@@ -124,12 +123,11 @@ class SessionPageMixin(SessionObjectMixin):
 
     @property
     def may_record_position(self) -> bool:
-        return (policies.speaks_for_workstream(self.membership)
-                and self.session.status != AlignmentSession.Status.CONCLUDED)
+        return policies.speaks_for_workstream(self.membership) and not self.session.is_concluded
 
     @property
     def may_decide(self) -> bool:
-        return policies.is_pmo(self.membership) and self.session.status == AlignmentSession.Status.IN_PROGRESS
+        return policies.is_pmo(self.membership) and self.session.is_in_progress
 
     def position_form(self, item: AgendaItem, data: Any = None) -> PositionForm | None:
         if not self.may_record_position or item.the_decision is not None:
@@ -166,7 +164,7 @@ class SessionDetailView(SessionPageMixin, TemplateView):
             item.decision_form = overrides.get(("decision", item.pk)) or self.decision_form(item)
         context.update(items=items, participants=list(self.session.participants.order_by("full_name")),
                        open_follow_ups=follow_ups(items))
-        if policies.is_pmo(self.membership) and self.session.status != AlignmentSession.Status.CONCLUDED:
+        if policies.is_pmo(self.membership) and not self.session.is_concluded:
             context.update(
                 findings_form=kwargs.get("findings_form")
                 or AgendaFindingsForm(engagement=self.engagement, session=self.session),
@@ -306,7 +304,7 @@ def _detail_context(view: SessionPageMixin, context: dict[str, Any]) -> dict[str
 class AgendaItemMixin(SessionPageMixin):
     def resolve_objects(self, **kwargs: Any) -> None:
         super().resolve_objects(**kwargs)
-        self.item = selectors.agenda_item_get(user=self.request.user, item_id=kwargs["item_id"],
+        self.item = selectors.agenda_item_get(scope=self.scope, item_id=kwargs["item_id"],
                                               session=self.session)
 
     def fresh_item(self) -> AgendaItem:
@@ -413,7 +411,7 @@ class DecisionListView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        qs = selectors.decision_list(user=self.request.user, engagement_id=self.engagement.pk)
+        qs = selectors.decision_list(scope=self.scope)
         outcome = self.request.GET.get("outcome", "")
         if outcome in Decision.Outcome.values:
             qs = qs.filter(outcome=outcome)
@@ -430,11 +428,10 @@ class DecisionDetailView(EngagementMixin, TemplateView):
     template_name = "alignment/decision.html"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.decision = selectors.decision_get(user=self.request.user, decision_id=kwargs["decision_id"],
-                                               engagement_id=self.engagement.pk)
+        self.decision = selectors.decision_get(scope=self.scope, decision_id=kwargs["decision_id"])
 
     def _form(self, data: Any = None) -> DecisionForm:
-        item = selectors.agenda_item_get(user=self.request.user, item_id=self.decision.agenda_item_id)
+        item = selectors.agenda_item_get(scope=self.scope, item_id=self.decision.agenda_item_id)
         d = self.decision
         initial = {"outcome": d.outcome, "rationale": d.rationale, "adopted_input": d.adopted_input_id,
                    "merged_text": d.merged_text, "due_date": d.due_date, "owner": d.owner_id,
@@ -481,7 +478,7 @@ class DecisionDetailView(EngagementMixin, TemplateView):
                 form = self._form(data)
                 form.is_valid()
                 form.add_error(None, exc.message + " The current version is shown above; adjust and save again.")
-                self.decision = selectors.decision_get(user=request.user, decision_id=self.decision.pk)
+                self.decision = selectors.decision_get(scope=self.scope, decision_id=self.decision.pk)
                 return self.render_to_response(self.get_context_data(form=form), status=409)
             except ApplicationError as exc:
                 add_service_error(form, exc)

@@ -23,7 +23,7 @@ class VersionApprovalViewSet(ScopedViewSet):
     queryset = DeliverableVersion.objects.none()  # for the schema; get_queryset scopes every request
 
     def get_queryset(self) -> QuerySet[DeliverableVersion]:
-        return selectors.version_list(user=self.request.user)
+        return selectors.version_list(scope=self.scope())
 
     @extend_schema(request=SubmitSerializer, responses={201: SubmissionSerializer, 400: OpenApiTypes.OBJECT,
                                                         403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
@@ -80,7 +80,7 @@ class SignatureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         params = self.request.query_params if self.action == "list" else {}
         version = query_int(params, "version", noun="a version id")
         engagement = query_int(params, "engagement", noun="an engagement id")
-        return selectors.signature_list(user=self.request.user, version_id=version, engagement_id=engagement)
+        return selectors.signature_list(scope=self.scope(engagement_id=engagement), version_id=version)
 
     @extend_schema(parameters=[OpenApiParameter("version", int, description="only signatures on this version"),
                                OpenApiParameter("engagement", int)])

@@ -1,4 +1,4 @@
-"""Sign-off reads, scoped to the asking user's engagements."""
+"""Sign-off reads, scoped to the asker (`apps.core.scope.Scope`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,21 +6,18 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from apps.accounts.models import Membership, Role, User
+from apps.accounts.models import Membership, Role
 from apps.core.diff import DiffRow, diff_rows
+from apps.core.scope import Scope
 from apps.deliverables.compare import pair_sections, pair_state
 from apps.deliverables.models import Deliverable, DeliverableVersion
 from apps.deliverables.selectors import version_get, version_list  # noqa: F401 - one scoped read of versions
-from apps.engagements.selectors import engagement_list
 
 from .models import ApprovalSubmission, ChangeRequestItem, SectionComment, Signature
 
 
-def signature_list(*, user: User, engagement_id: int | None = None, version_id: int | None = None
-                   ) -> QuerySet[Signature]:
-    qs = Signature.objects.filter(version__deliverable__engagement__in=engagement_list(user=user))
-    if engagement_id is not None:
-        qs = qs.filter(version__deliverable__engagement_id=engagement_id)
+def signature_list(*, scope: Scope, version_id: int | None = None) -> QuerySet[Signature]:
+    qs = Signature.objects.filter(scope.q("version__deliverable__engagement"))
     if version_id is not None:
         qs = qs.filter(version_id=version_id)
     return qs.select_related("version__deliverable", "signer").order_by("-signed_at", "-id")
@@ -31,8 +28,8 @@ def signatures_for_version(*, version: DeliverableVersion) -> list[Signature]:
     return list(Signature.objects.filter(version=version).order_by("signed_at", "id"))
 
 
-def submission_list(*, engagement_id: int, status: str | None = None) -> QuerySet[ApprovalSubmission]:
-    qs = ApprovalSubmission.objects.filter(version__deliverable__engagement_id=engagement_id)
+def submission_list(*, scope: Scope, status: str | None = None) -> QuerySet[ApprovalSubmission]:
+    qs = ApprovalSubmission.objects.filter(scope.q("version__deliverable__engagement"))
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("version__deliverable", "submitted_by").prefetch_related(
@@ -44,18 +41,15 @@ def current_submission(*, version: DeliverableVersion) -> ApprovalSubmission | N
             .prefetch_related("approvers").order_by("-created_at", "-id").first())
 
 
-def change_item_list(*, engagement_id: int, open_only: bool = False, deliverable_id: int | None = None
-                     ) -> QuerySet[ChangeRequestItem]:
-    qs = ChangeRequestItem.objects.filter(signature__version__deliverable__engagement_id=engagement_id)
+def change_item_list(*, scope: Scope, open_only: bool = False) -> QuerySet[ChangeRequestItem]:
+    qs = ChangeRequestItem.objects.filter(scope.q("signature__version__deliverable__engagement"))
     if open_only:
         qs = qs.filter(addressed_in__isnull=True)
-    if deliverable_id is not None:
-        qs = qs.filter(signature__version__deliverable_id=deliverable_id)
     return qs.select_related("signature__version__deliverable", "addressed_in", "addressed_by")
 
 
-def change_items_for_deliverable(*, deliverable_id: int) -> QuerySet[ChangeRequestItem]:
-    return ChangeRequestItem.objects.filter(signature__version__deliverable_id=deliverable_id).select_related(
+def change_items_for_deliverable(*, deliverable: Deliverable) -> QuerySet[ChangeRequestItem]:
+    return ChangeRequestItem.objects.filter(signature__version__deliverable=deliverable).select_related(
         "signature__version", "addressed_in", "addressed_by")
 
 
@@ -63,13 +57,14 @@ def section_comments(*, version: DeliverableVersion) -> QuerySet[SectionComment]
     return SectionComment.objects.filter(version=version).select_related("author")
 
 
-def approvers_of(*, engagement_id: int) -> QuerySet[Membership]:
-    return Membership.objects.filter(engagement_id=engagement_id, role=Role.APPROVER, user__is_active=True
-                                     ).select_related("user", "organization").order_by("user__full_name")
+def approvers_of(*, scope: Scope) -> QuerySet[Membership]:
+    return (Membership.objects.filter(scope.q(), role=Role.APPROVER, user__is_active=True)
+            .select_related("user", "organization").order_by("user__full_name"))
 
 
-def last_approved_version(*, deliverable_id: int, before_number: int | None = None) -> DeliverableVersion | None:
-    qs = DeliverableVersion.objects.filter(deliverable_id=deliverable_id,
+def last_approved_version(*, deliverable: Deliverable, before_number: int | None = None
+                          ) -> DeliverableVersion | None:
+    qs = DeliverableVersion.objects.filter(deliverable=deliverable,
                                            submissions__status=ApprovalSubmission.Status.APPROVED)
     if before_number is not None:
         qs = qs.filter(number__lt=before_number)

@@ -46,14 +46,13 @@ class ApprovalsOverviewView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        eid = self.engagement.pk
-        pending = list(selectors.submission_list(engagement_id=eid, status=ApprovalSubmission.Status.PENDING))
+        pending = list(selectors.submission_list(scope=self.scope, status=ApprovalSubmission.Status.PENDING))
         for sub in pending:
             signed = {s.signer_id: s for s in sub.signatures.all()}
             sub.approver_rows = [(u, signed.get(u.pk)) for u in sub.approvers.all()]
-        sigs = selectors.signature_list(user=self.request.user, engagement_id=eid)
+        sigs = selectors.signature_list(scope=self.scope)
         page = Paginator(sigs, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        items = list(selectors.change_item_list(engagement_id=eid, open_only=self.request.GET.get("items") != "all")
+        items = list(selectors.change_item_list(scope=self.scope, open_only=self.request.GET.get("items") != "all")
                      .order_by("-signature__version__number", "id")[:200])
         later = _later_versions(items) if policies.is_pmo(self.membership) else {}
         for item in items:
@@ -73,8 +72,7 @@ class VersionMixin(EngagementMixin):
     nav = "approvals"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.version = selectors.version_get(user=self.request.user, version_id=kwargs["version_id"],
-                                             engagement_id=self.engagement.pk)
+        self.version = selectors.version_get(scope=self.scope, version_id=kwargs["version_id"])
 
 
 class VersionApprovalView(VersionMixin, TemplateView):
@@ -89,7 +87,7 @@ class VersionApprovalView(VersionMixin, TemplateView):
         user = self.request.user
         submission = selectors.current_submission(version=version)
         signatures = selectors.signatures_for_version(version=version)
-        base = selectors.last_approved_version(deliverable_id=version.deliverable_id, before_number=version.number)
+        base = selectors.last_approved_version(deliverable=version.deliverable, before_number=version.number)
         headings = [s.get("heading", "") for s in sorted(version.sections or [], key=lambda s: s.get("order", 0))]
         comments: dict[str, list[Any]] = defaultdict(list)
         for c in selectors.section_comments(version=version):
@@ -100,7 +98,7 @@ class VersionApprovalView(VersionMixin, TemplateView):
                                             named_ids={u.pk for u in named}, signed_ids=signed_ids)
         locked_until = services.signing_locked_until(user=user) if may_sign else None
         stored, published = services.stored_bytes_sha256(version.pk)
-        items = list(selectors.change_items_for_deliverable(deliverable_id=version.deliverable_id))
+        items = list(selectors.change_items_for_deliverable(deliverable=version.deliverable))
         trace = exports.trace_rows(version.trace_manifest)
         context.update(
             version=version, deliverable=version.deliverable, submission=submission, signatures=signatures,
@@ -156,7 +154,7 @@ class SubmitView(VersionMixin, TemplateView):
     def _form(self, data: Any = None) -> SubmitForm:
         org = Membership.objects.filter(user=OuterRef("pk"), engagement=self.engagement).values("organization__name")
         approvers = User.objects.filter(
-            pk__in=selectors.approvers_of(engagement_id=self.engagement.pk).values("user_id"),
+            pk__in=selectors.approvers_of(scope=self.scope).values("user_id"),
         ).annotate(organization_name=Subquery(org[:1])).order_by("full_name")
         return SubmitForm(data, approver_users=approvers, default_policy=self.version.deliverable.approval_policy)
 
@@ -226,7 +224,7 @@ class ChangeItemAddressView(EngagementMixin, TemplateView):
     pmo_only = True
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.item = (selectors.change_item_list(engagement_id=self.engagement.pk)
+        self.item = (selectors.change_item_list(scope=self.scope)
                      .filter(pk=kwargs["item_id"]).first())
         if self.item is None:
             raise Http404("No such change item")

@@ -78,10 +78,10 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def get_queryset(self) -> QuerySet[Finding]:
         if self.action == "list":
             params = self.request.query_params
-            qs = selectors.finding_list(user=self.request.user, engagement_id=query_int(params, "engagement"),
+            qs = selectors.finding_list(scope=self.scope(engagement_id=query_int(params, "engagement")),
                                         filters=_finding_filters(params))
         else:
-            qs = selectors.finding_list(user=self.request.user, filters={"status": "all"})
+            qs = selectors.finding_list(scope=self.scope(), filters={"status": "all"})
         return qs.select_related("revision_a", "revision_b").order_by("-score", "-id")
 
     @extend_schema(parameters=FINDING_FILTERS)
@@ -125,7 +125,7 @@ class DetectionRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
     def get_queryset(self) -> QuerySet[DetectionRun]:
         engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
-        return selectors.run_list(user=self.request.user, engagement_id=engagement).order_by("-created_at", "-id")
+        return selectors.run_list(scope=self.scope(engagement_id=engagement)).order_by("-created_at", "-id")
 
     @extend_schema(parameters=[OpenApiParameter("engagement", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -147,7 +147,7 @@ class ChoiceSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
 
     def get_queryset(self) -> QuerySet[ChoiceSet]:
         engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
-        return selectors.choice_set_list(user=self.request.user, engagement_id=engagement).order_by("name", "id")
+        return selectors.choice_set_list(scope=self.scope(engagement_id=engagement)).order_by("name", "id")
 
     @extend_schema(parameters=[OpenApiParameter("engagement", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -173,13 +173,13 @@ class RelatedPairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     def get_queryset(self) -> QuerySet[RelatedPair]:
         params = self.request.query_params
         if self.action != "list":
-            return selectors.related_list(user=self.request.user, filters={"status": "all"})
+            return selectors.related_list(scope=self.scope(), filters={"status": "all"})
         value = params.get("status") or ""
         if value and value not in [*RelatedPair.Status.values, "all"]:
             raise ValidationError({"status": [f"Must be one of: {', '.join([*RelatedPair.Status.values, 'all'])}."]})
         filters = {"status": value, "workstream": params.get("workstream") or "",
                    "input": query_int(params, "input")}
-        return selectors.related_list(user=self.request.user, engagement_id=query_int(params, "engagement"),
+        return selectors.related_list(scope=self.scope(engagement_id=query_int(params, "engagement")),
                                       filters=filters)
 
     @extend_schema(parameters=[
@@ -198,7 +198,7 @@ class RelatedPairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         serializer.is_valid(raise_exception=True)
         finding = services.related_pair_confirm(pair=self.get_object(), actor=request.user,
                                                 **serializer.validated_data)
-        data = FindingSerializer(selectors.finding_get(user=request.user, finding_id=finding.pk)).data
+        data = FindingSerializer(selectors.finding_get(scope=self.scope(), finding_id=finding.pk)).data
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RelatedDismissSerializer, responses=RelatedPairSerializer,
@@ -220,8 +220,8 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def get_queryset(self) -> QuerySet[RevisionStatement]:
         params = self.request.query_params
         if self.action != "list":
-            return selectors.statement_list(user=self.request.user)
-        return selectors.statement_list(user=self.request.user, engagement_id=query_int(params, "engagement"),
+            return selectors.statement_list(scope=self.scope())
+        return selectors.statement_list(scope=self.scope(engagement_id=query_int(params, "engagement")),
                                         input_id=query_int(params, "input"))
 
     @extend_schema(parameters=[OpenApiParameter("engagement", int), OpenApiParameter("input", int)])
@@ -237,7 +237,7 @@ class CalibrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 
     def get_queryset(self) -> QuerySet[Calibration]:
         engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
-        return selectors.calibration_history(user=self.request.user, engagement_id=engagement)
+        return selectors.calibration_history(scope=self.scope(engagement_id=engagement))
 
     @extend_schema(parameters=[OpenApiParameter("engagement", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -258,12 +258,12 @@ class InputDetectionViewSet(ScopedViewSet):
     serializer_class = InputDetectionSerializer
 
     def get_queryset(self) -> QuerySet[Input]:
-        return input_selectors.input_list(user=self.request.user)
+        return input_selectors.input_list(scope=self.scope())
 
     def retrieve(self, request: Request, pk: str) -> Response:
         from .engine.language import language_coverage
 
-        item = input_selectors.input_get(user=request.user, input_id=int(pk))
+        item = input_selectors.input_get(scope=self.scope(), input_id=int(pk))
         revision = item.current_revision
         data = {"input": item.pk, **language_coverage(revision.body if revision else "").as_dict()}
         return Response(InputDetectionSerializer(data).data)

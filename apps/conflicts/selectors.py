@@ -1,4 +1,4 @@
-"""Reads of findings, runs and choice sets, scoped to the asking user's engagements."""
+"""Reads of findings, runs and choice sets, scoped to the asker (`apps.core.scope.Scope`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,10 +7,9 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
-from apps.accounts.models import User
 from apps.core.ids import is_id
+from apps.core.scope import Scope
 from apps.engagements.models import Engagement, Workstream
-from apps.engagements.selectors import engagement_list
 from apps.inputs.models import Input
 
 from .models import Calibration, ChoiceSet, DetectionRun, Finding, RelatedPair, RevisionStatement, ScanBatch
@@ -27,20 +26,18 @@ def _touches(value: Any) -> Q:
     return _workstream_q(value, "a") | _workstream_q(value, "b")
 
 
-def findings_visible_to(*, user: User) -> QuerySet[Finding]:
-    return Finding.objects.filter(engagement__in=engagement_list(user=user))
+def findings_visible_to(*, scope: Scope) -> QuerySet[Finding]:
+    return Finding.objects.filter(scope.q())
 
 
-def finding_list(*, user: User, engagement_id: int | None = None,
+def finding_list(*, scope: Scope,
                  filters: dict[str, Any] | None = None) -> QuerySet[Finding]:
-    qs = findings_visible_to(user=user)
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+    qs = findings_visible_to(scope=scope)
     qs = qs.select_related("workstream_a", "workstream_b", "input_a", "input_b")
-    return finding_filter(qs, filters or {})
+    return _finding_filter(qs, filters or {})
 
 
-def finding_filter(qs: QuerySet[Finding], filters: dict[str, Any]) -> QuerySet[Finding]:
+def _finding_filter(qs: QuerySet[Finding], filters: dict[str, Any]) -> QuerySet[Finding]:
     """Filters shared by the HTML lists and the API.
 
     label, kind, status ("" = active: open, acknowledged, in alignment; "all" = every status),
@@ -75,8 +72,8 @@ def finding_filter(qs: QuerySet[Finding], filters: dict[str, Any]) -> QuerySet[F
     return qs
 
 
-def finding_get(*, user: User, finding_id: int, engagement_id: int | None = None) -> Finding:
-    qs = finding_list(user=user, engagement_id=engagement_id, filters={"status": "all"}).select_related(
+def finding_get(*, scope: Scope, finding_id: int) -> Finding:
+    qs = finding_list(scope=scope, filters={"status": "all"}).select_related(
         "revision_a", "revision_b", "run", "dismissed_by")
     try:
         return qs.get(pk=finding_id)
@@ -104,9 +101,9 @@ def finding_matrix(*, engagement: Engagement, label: str,
     return workstreams, rows
 
 
-def engagement_finding_counts(*, engagement_id: int) -> dict[str, int]:
+def engagement_finding_counts(*, engagement: Engagement) -> dict[str, int]:
     """Open conflicts and merge candidates, and findings still to look at, in one query."""
-    return Finding.objects.filter(engagement_id=engagement_id).aggregate(
+    return Finding.objects.filter(engagement=engagement).aggregate(
         open_conflicts=Count("id", filter=Q(label=Finding.Label.CONFLICT, status=Finding.Status.OPEN)),
         open_duplicates=Count("id", filter=Q(label=Finding.Label.DUPLICATE, status=Finding.Status.OPEN)),
         acknowledged=Count("id", filter=Q(status=Finding.Status.ACKNOWLEDGED)),
@@ -121,6 +118,12 @@ def input_findings(*, input: Input, limit: int = 50) -> list[Finding]:
                 .order_by("label", "-score", "-id")[:limit])
 
 
+def input_statements(*, input: Input) -> QuerySet[RevisionStatement]:
+    """The statements of the input's current revision, in order (what can be flagged by hand)."""
+    return RevisionStatement.objects.filter(revision_id=input.current_revision_id).order_by("ordinal").only(
+        "pk", "ordinal", "text")
+
+
 def input_check_pending(*, input: Input) -> bool:
     """Is an incremental check of the input's current revision still queued or running?"""
     if input.current_revision_id is None or input.status != Input.Status.SUBMITTED:
@@ -129,35 +132,31 @@ def input_check_pending(*, input: Input) -> bool:
                                        trigger_revision_id=input.current_revision_id).exists()
 
 
-def run_list(*, user: User, engagement_id: int | None = None) -> QuerySet[DetectionRun]:
-    qs = DetectionRun.objects.filter(engagement__in=engagement_list(user=user))
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+def run_list(*, scope: Scope) -> QuerySet[DetectionRun]:
+    qs = DetectionRun.objects.filter(scope.q())
     return qs.select_related("triggered_by", "trigger_revision__input")
 
 
-def run_get(*, user: User, run_id: int, engagement_id: int | None = None) -> DetectionRun:
+def run_get(*, scope: Scope, run_id: int) -> DetectionRun:
     try:
-        return run_list(user=user, engagement_id=engagement_id).get(pk=run_id)
+        return run_list(scope=scope).get(pk=run_id)
     except DetectionRun.DoesNotExist as exc:
         raise Http404("No such run") from exc
 
 
-def latest_scan(*, engagement_id: int) -> DetectionRun | None:
-    return DetectionRun.objects.filter(engagement_id=engagement_id).exclude(
+def latest_scan(*, engagement: Engagement) -> DetectionRun | None:
+    return DetectionRun.objects.filter(engagement=engagement).exclude(
         scope=DetectionRun.Scope.INCREMENTAL).order_by("-created_at", "-id").first()
 
 
-def choice_set_list(*, user: User, engagement_id: int | None = None) -> QuerySet[ChoiceSet]:
-    qs = ChoiceSet.objects.filter(engagement__in=engagement_list(user=user))
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+def choice_set_list(*, scope: Scope) -> QuerySet[ChoiceSet]:
+    qs = ChoiceSet.objects.filter(scope.q())
     return qs.select_related("created_by")
 
 
-def choice_set_get(*, user: User, choice_set_id: int, engagement_id: int | None = None) -> ChoiceSet:
+def choice_set_get(*, scope: Scope, choice_set_id: int) -> ChoiceSet:
     try:
-        return choice_set_list(user=user, engagement_id=engagement_id).select_related("engagement").get(
+        return choice_set_list(scope=scope).select_related("engagement").get(
             pk=choice_set_id)
     except ChoiceSet.DoesNotExist as exc:
         raise Http404("No such choice set") from exc
@@ -166,14 +165,12 @@ def choice_set_get(*, user: User, choice_set_id: int, engagement_id: int | None 
 # --- the second tier, statements, calibration ----------------------------------------------------------------
 
 
-def related_list(*, user: User, engagement_id: int | None = None,
+def related_list(*, scope: Scope,
                  filters: dict[str, Any] | None = None) -> QuerySet[RelatedPair]:
     """Related pairs ("needs a look") of the user's engagements. status: "" = open; "all" = every status;
     workstream (id or slug): pairs touching it; input (id): pairs touching that input."""
     filters = filters or {}
-    qs = RelatedPair.objects.filter(engagement__in=engagement_list(user=user))
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+    qs = RelatedPair.objects.filter(scope.q())
     status = filters.get("status") or ""
     if status != "all":
         qs = qs.filter(status=status or RelatedPair.Status.OPEN)
@@ -185,9 +182,9 @@ def related_list(*, user: User, engagement_id: int | None = None,
         "-similarity", "-id")
 
 
-def related_get(*, user: User, pair_id: int, engagement_id: int | None = None) -> RelatedPair:
+def related_get(*, scope: Scope, pair_id: int) -> RelatedPair:
     try:
-        return related_list(user=user, engagement_id=engagement_id, filters={"status": "all"}).get(pk=pair_id)
+        return related_list(scope=scope, filters={"status": "all"}).get(pk=pair_id)
     except RelatedPair.DoesNotExist as exc:
         raise Http404("No such pair") from exc
 
@@ -199,23 +196,19 @@ def input_related(*, input: Input, limit: int = 20) -> list[RelatedPair]:
                 .order_by("-similarity", "-id")[:limit])
 
 
-def statement_list(*, user: User, engagement_id: int | None = None,
+def statement_list(*, scope: Scope,
                    input_id: int | None = None) -> QuerySet[RevisionStatement]:
     """Statements of the current revisions of submitted inputs (what can be flagged), scoped."""
-    qs = RevisionStatement.objects.filter(engagement__in=engagement_list(user=user),
+    qs = RevisionStatement.objects.filter(scope.q(),
                                           input__status=Input.Status.SUBMITTED,
                                           revision_id=F("input__current_revision_id"))
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
     if input_id is not None:
         qs = qs.filter(input_id=input_id)
     return qs.select_related("input", "workstream").order_by("input_id", "ordinal")
 
 
-def calibration_history(*, user: User, engagement_id: int | None = None) -> QuerySet[Calibration]:
-    qs = Calibration.objects.filter(engagement__in=engagement_list(user=user))
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+def calibration_history(*, scope: Scope) -> QuerySet[Calibration]:
+    qs = Calibration.objects.filter(scope.q())
     return qs.select_related("created_by").order_by("-id")
 
 

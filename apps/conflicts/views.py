@@ -14,13 +14,12 @@ from django.views.generic import TemplateView
 
 from apps.accounts import policies
 from apps.accounts.mixins import EngagementMixin
-from apps.accounts.models import Membership
 from apps.conflicts.engine.feedback import DEFAULT as DEFAULT_CALIBRATION
 from apps.core.errors import ApplicationError, PermissionDeniedError
+from apps.core.scope import Scope
 from apps.core.views import add_service_error
-from apps.engagements.models import Workstream
+from apps.engagements.selectors import workstream_list
 from apps.inputs import selectors as input_selectors
-from apps.inputs.models import Input
 
 from . import selectors, services
 from .forms import (
@@ -33,7 +32,8 @@ from .forms import (
     RelatedDismissForm,
 )
 from .highlight import highlight
-from .models import Finding, RevisionStatement
+from .models import Finding
+from .panels import input_findings_context
 
 PAGE_SIZE = 25
 RUN_FINDINGS_SHOWN = 50
@@ -54,7 +54,7 @@ class FindingListView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        workstreams = list(Workstream.objects.filter(engagement=self.engagement))
+        workstreams = list(workstream_list(scope=self.scope))
         my_ws = self.membership.workstream_id
         form = FindingFilterForm(self.request.GET or None, workstreams=workstreams, label=self.label,
                                  show_mine=my_ws is not None)
@@ -62,17 +62,17 @@ class FindingListView(EngagementMixin, TemplateView):
         if filters.pop("mine", False) and my_ws is not None:
             filters["workstream"] = my_ws
         filters["label"] = self.label
-        qs = selectors.finding_list(user=self.request.user, engagement_id=self.engagement.pk, filters=filters)
+        qs = selectors.finding_list(scope=self.scope, filters=filters)
         page = Paginator(qs.order_by("-score", "-id"), PAGE_SIZE).get_page(self.request.GET.get("page"))
         matrix_ws, matrix_rows = selectors.finding_matrix(engagement=self.engagement, label=self.label)
         context.update(
             label=self.label, is_conflicts=self.label == Finding.Label.CONFLICT, filter_form=form, page=page,
             findings=page.object_list, matrix_workstreams=matrix_ws, matrix_rows=matrix_rows, my_ws=my_ws,
-            latest_scan=selectors.latest_scan(engagement_id=self.engagement.pk),
+            latest_scan=selectors.latest_scan(engagement=self.engagement),
         )
         if self.label == Finding.Label.CONFLICT:
             rfilters = {"workstream": my_ws} if filters.get("workstream") == my_ws and my_ws else {}
-            related = related_page(request=self.request, engagement_id=self.engagement.pk, filters=rfilters)
+            related = related_page(request=self.request, scope=self.scope, filters=rfilters)
             context.update(related_page=related, related=related.object_list, judge_kinds=ALL_KINDS)
         return context
 
@@ -81,8 +81,7 @@ class FindingObjectMixin(EngagementMixin):
     nav = "conflicts"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.finding = selectors.finding_get(user=self.request.user, finding_id=kwargs["finding_id"],
-                                             engagement_id=self.engagement.pk)
+        self.finding = selectors.finding_get(scope=self.scope, finding_id=kwargs["finding_id"])
         if self.finding.label == Finding.Label.DUPLICATE:
             self.nav = "merge-candidates"
 
@@ -161,7 +160,7 @@ class RunListView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        qs = selectors.run_list(user=self.request.user, engagement_id=self.engagement.pk)
+        qs = selectors.run_list(scope=self.scope)
         page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(page=page, runs=page.object_list)
         return context
@@ -193,11 +192,11 @@ class RunObjectMixin(EngagementMixin):
     nav = "conflicts"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.run = selectors.run_get(user=self.request.user, run_id=kwargs["run_id"], engagement_id=self.engagement.pk)
+        self.run = selectors.run_get(scope=self.scope, run_id=kwargs["run_id"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        findings = list(selectors.finding_list(user=self.request.user, engagement_id=self.engagement.pk,
+        findings = list(selectors.finding_list(scope=self.scope,
                                                filters={"run": self.run.pk, "status": "all"})
                         .order_by("-id")[:RUN_FINDINGS_SHOWN])
         context.update(run=self.run, run_findings=findings, is_active=self.run.status in selectors.RUN_ACTIVE,
@@ -215,25 +214,6 @@ class RunProgressView(RunObjectMixin, TemplateView):
     template_name = "conflicts/_run_progress.html"
 
 
-def input_findings_context(*, input: Input, membership: Membership) -> dict[str, Any]:
-    from .engine.language import language_coverage
-
-    revision = input.current_revision
-    context = {"input": input, "membership": membership, "engagement": membership.engagement,
-               "may": policies.flags(membership),
-               "input_findings": selectors.input_findings(input=input),
-               "checking": selectors.input_check_pending(input=input),
-               "related": selectors.input_related(input=input), "judge_kinds": ALL_KINDS,
-               # never silent: a text detection cannot read says so instead of "no conflicts"
-               "language_coverage": language_coverage(revision.body if revision else "")}
-    may_flag = policies.is_pmo(membership) or policies.speaks_for_workstream(membership)
-    if may_flag and input.status == Input.Status.SUBMITTED:
-        mine = [(pk, f"{n}. {text[:90]}") for pk, n, text in RevisionStatement.objects.filter(
-            revision_id=input.current_revision_id).order_by("ordinal").values_list("pk", "ordinal", "text")]
-        context["flag_form"] = FlagForm(statements=mine) if mine else None
-    return context
-
-
 class InputFindingsView(EngagementMixin, TemplateView):
     """The input page's findings panel on its own, polled while the input is being checked."""
 
@@ -241,8 +221,7 @@ class InputFindingsView(EngagementMixin, TemplateView):
     template_name = "conflicts/_input_findings.html"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.input = input_selectors.input_get(user=self.request.user, input_id=kwargs["input_id"],
-                                               engagement_id=self.engagement.pk)
+        self.input = input_selectors.input_get(scope=self.scope, input_id=kwargs["input_id"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -260,7 +239,7 @@ class ChoiceSetListView(EngagementMixin, TemplateView):
         from .engine import DEFAULT_CHOICE_SETS
 
         context = super().get_context_data(**kwargs)
-        context.update(choice_sets=selectors.choice_set_list(user=self.request.user, engagement_id=self.engagement.pk),
+        context.update(choice_sets=selectors.choice_set_list(scope=self.scope),
                        builtin=DEFAULT_CHOICE_SETS, form=kwargs.get("form") or ChoiceSetForm())
         return context
 
@@ -285,8 +264,7 @@ class ChoiceSetDeleteView(EngagementMixin, TemplateView):
     nav = "conflicts"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.choice_set = selectors.choice_set_get(user=self.request.user, choice_set_id=kwargs["choice_set_id"],
-                                                   engagement_id=self.engagement.pk)
+        self.choice_set = selectors.choice_set_get(scope=self.scope, choice_set_id=kwargs["choice_set_id"])
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return redirect("conflicts:choice_sets", engagement_id=self.engagement.pk)
@@ -310,9 +288,9 @@ def _back(request: HttpRequest, default: str) -> str:
     return default
 
 
-def related_page(*, request: HttpRequest, engagement_id: int, filters: dict[str, Any]) -> Any:
+def related_page(*, request: HttpRequest, scope: Scope, filters: dict[str, Any]) -> Any:
     """One page (?rpage=) of the "needs a look" tier: two queries whatever the page size."""
-    qs = selectors.related_list(user=request.user, engagement_id=engagement_id, filters=filters)
+    qs = selectors.related_list(scope=scope, filters=filters)
     return Paginator(qs, RELATED_PAGE_SIZE).get_page(request.GET.get("rpage"))
 
 
@@ -323,8 +301,7 @@ class RelatedActionView(EngagementMixin, TemplateView):
     action = ""
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.pair = selectors.related_get(user=self.request.user, pair_id=kwargs["pair_id"],
-                                          engagement_id=self.engagement.pk)
+        self.pair = selectors.related_get(scope=self.scope, pair_id=kwargs["pair_id"])
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return redirect("conflicts:list", engagement_id=self.engagement.pk)
@@ -357,14 +334,13 @@ class FlagView(EngagementMixin, TemplateView):
     nav = "inputs"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.input = input_selectors.input_get(user=self.request.user, input_id=kwargs["input_id"],
-                                               engagement_id=self.engagement.pk)
+        self.input = input_selectors.input_get(scope=self.scope, input_id=kwargs["input_id"])
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return redirect("inputs:detail", engagement_id=self.engagement.pk, input_id=self.input.pk)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        mine = list(selectors.statement_list(user=request.user, engagement_id=self.engagement.pk,
+        mine = list(selectors.statement_list(scope=self.scope,
                                              input_id=self.input.pk).values_list("pk", "text"))
         form = FlagForm(request.POST, statements=mine)
         back = reverse("inputs:detail", kwargs={"engagement_id": self.engagement.pk, "input_id": self.input.pk})
@@ -373,11 +349,10 @@ class FlagView(EngagementMixin, TemplateView):
                 f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}" for k, v in form.errors.items()))
             return redirect(back)
         data = form.cleaned_data
-        other_input = input_selectors.input_list(user=request.user, engagement_id=self.engagement.pk).filter(
+        other_input = input_selectors.input_list(scope=self.scope).filter(
             number=data["other_input"]).values_list("pk", flat=True).first()  # IN-<number> of this engagement
         other = None if other_input is None else selectors.statement_list(
-            user=request.user, engagement_id=self.engagement.pk, input_id=other_input).filter(
-            ordinal=data["other_statement"]).first()
+            scope=self.scope, input_id=other_input).filter(ordinal=data["other_statement"]).first()
         if other is None:
             messages.error(request, f"Not flagged: IN-{data['other_input']} has no current statement no. "
                                     f"{data['other_statement']}.")
@@ -404,7 +379,7 @@ class CalibrationView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        history = Paginator(selectors.calibration_history(user=self.request.user, engagement_id=self.engagement.pk),
+        history = Paginator(selectors.calibration_history(scope=self.scope),
                             PAGE_SIZE).get_page(self.request.GET.get("page"))
         current = services.calibration_current(engagement_id=self.engagement.pk)
         context.update(current=current, default=DEFAULT_CALIBRATION, is_default=current == DEFAULT_CALIBRATION,

@@ -18,6 +18,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from .errors import ApplicationError, ImmutableRecordError, StaleRevisionError
 from .ids import is_id
+from .scope import Scope
 
 logger = logging.getLogger("django.request")
 
@@ -102,6 +103,10 @@ class ScopedViewSet(GenericViewSet):
     gets 404 for every method, never a 405 or 403 that would reveal the object exists.
     """
 
+    def scope(self, *, engagement_id: int | None = None) -> Scope:
+        """The asker's reach: every engagement they belong to, or the one named (`?engagement=`)."""
+        return Scope.of_user(self.request.user, engagement_id=engagement_id)
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         lookup = self.lookup_url_kwarg or self.lookup_field
@@ -130,8 +135,8 @@ class ServiceCreateMixin:
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related id in a request body, accepted only if the asking user may see it.
 
-    `scope` is a selector `(*, user) -> QuerySet` of the rows the user may see; foreign ids read as
-    "does not exist". Scoping lives in the selectors, never in the serializer.
+    `scope` is a selector `(*, scope: Scope) -> QuerySet` of the rows the asker may see; foreign ids read
+    as "does not exist". Scoping lives in the selectors, never in the serializer.
     """
 
     def __init__(self, *, scope: Any, **kwargs: Any):
@@ -140,4 +145,4 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> Any:
         request = self.context.get("request")
-        return self.scope(user=request.user)
+        return self.scope(scope=Scope.of_user(request.user))

@@ -50,9 +50,7 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 
     def get_queryset(self) -> QuerySet[Deliverable]:
         engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
-        qs = Deliverable.objects.filter(engagement__in=engagement_list(user=self.request.user))
-        if engagement is not None:
-            qs = qs.filter(engagement_id=engagement)
+        qs = selectors.deliverables_visible_to(scope=self.scope(engagement_id=engagement))
         return qs.select_related("created_by").prefetch_related(_sections_prefetch(), "versions").order_by("id")
 
     @extend_schema(parameters=[OpenApiParameter("engagement", int)])
@@ -92,7 +90,7 @@ class SectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     serializer_class = SectionSerializer
 
     def get_queryset(self) -> QuerySet[Section]:
-        qs = selectors.section_list(user=self.request.user)
+        qs = selectors.section_list(scope=self.scope())
         if self.action == "list" and (deliverable := query_int(self.request.query_params, "deliverable")) is not None:
             qs = qs.filter(deliverable_id=deliverable)
         return qs.order_by("deliverable_id", "order", "id")
@@ -162,7 +160,7 @@ class TraceLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     serializer_class = TraceLinkSerializer
 
     def get_queryset(self) -> QuerySet[TraceLink]:
-        qs = selectors.tracelink_list(user=self.request.user)
+        qs = selectors.tracelink_list(scope=self.scope())
         if self.action == "list":
             if (section := query_int(self.request.query_params, "section")) is not None:
                 qs = qs.filter(section_id=section)
@@ -203,7 +201,7 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     serializer_class = VersionSerializer
 
     def get_queryset(self) -> QuerySet[DeliverableVersion]:
-        qs = selectors.version_list(user=self.request.user)
+        qs = selectors.version_list(scope=self.scope())
         if self.action == "list":
             if (deliverable := query_int(self.request.query_params, "deliverable")) is not None:
                 qs = qs.filter(deliverable_id=deliverable)
@@ -268,7 +266,7 @@ class EngagementTraceViewSet(ScopedViewSet):
     """GET /engagements/{id}/trace-matrix/ — JSON (paginated), ?format=csv or ?format=xlsx (every row)."""
 
     def get_queryset(self) -> QuerySet[Engagement]:
-        return engagement_list(user=self.request.user)
+        return engagement_list(scope=self.scope())
 
     def handle_exception(self, exc: Exception) -> Response:
         # Errors are explained in JSON even when a spreadsheet was asked for.

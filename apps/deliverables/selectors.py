@@ -1,28 +1,25 @@
-"""Deliverable reads, scoped to the asking user's engagements."""
+"""Deliverable reads, scoped to the asker (`apps.core.scope.Scope`)."""
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from apps.accounts.models import User
 from apps.alignment.models import Decision
-from apps.engagements.selectors import engagement_list
+from apps.core.scope import Scope
 
 from .models import Deliverable, DeliverableVersion, Section, TraceLink
 
 
-def deliverables_visible_to(*, user: User) -> QuerySet[Deliverable]:
-    return Deliverable.objects.filter(engagement__in=engagement_list(user=user))
+def deliverables_visible_to(*, scope: Scope) -> QuerySet[Deliverable]:
+    return Deliverable.objects.filter(scope.q())
 
 
-def sections_visible_to(*, user: User) -> QuerySet[Section]:
-    return Section.objects.filter(deliverable__engagement__in=engagement_list(user=user))
+def sections_visible_to(*, scope: Scope) -> QuerySet[Section]:
+    return Section.objects.filter(scope.q("deliverable__engagement"))
 
 
-def deliverable_list(*, user: User, engagement_id: int | None = None) -> QuerySet[Deliverable]:
-    qs = deliverables_visible_to(user=user)
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+def deliverable_list(*, scope: Scope) -> QuerySet[Deliverable]:
+    qs = deliverables_visible_to(scope=scope)
     return qs.select_related("created_by").annotate(
         n_sections=Count("sections", distinct=True),
         n_versions=Count("versions", distinct=True),
@@ -30,10 +27,8 @@ def deliverable_list(*, user: User, engagement_id: int | None = None) -> QuerySe
     )
 
 
-def deliverable_get(*, user: User, deliverable_id: int, engagement_id: int | None = None) -> Deliverable:
-    qs = Deliverable.objects.filter(engagement__in=engagement_list(user=user))
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+def deliverable_get(*, scope: Scope, deliverable_id: int) -> Deliverable:
+    qs = Deliverable.objects.filter(scope.q())
     try:
         return qs.select_related("engagement", "created_by").get(pk=deliverable_id)
     except Deliverable.DoesNotExist as exc:
@@ -54,13 +49,13 @@ def sections_with_links(*, deliverable: Deliverable) -> QuerySet[Section]:
             .order_by("order", "id"))
 
 
-def section_list(*, user: User) -> QuerySet[Section]:
-    return Section.objects.filter(deliverable__engagement__in=engagement_list(user=user)).select_related(
+def section_list(*, scope: Scope) -> QuerySet[Section]:
+    return Section.objects.filter(scope.q("deliverable__engagement")).select_related(
         "deliverable", "updated_by").prefetch_related(Prefetch("trace_links", queryset=trace_links_queryset()))
 
 
-def section_get(*, user: User, section_id: int, deliverable: Deliverable | None = None) -> Section:
-    qs = section_list(user=user)
+def section_get(*, scope: Scope, section_id: int, deliverable: Deliverable | None = None) -> Section:
+    qs = section_list(scope=scope)
     if deliverable is not None:
         qs = qs.filter(deliverable=deliverable)
     try:
@@ -69,12 +64,12 @@ def section_get(*, user: User, section_id: int, deliverable: Deliverable | None 
         raise Http404("No such section") from exc
 
 
-def tracelink_list(*, user: User) -> QuerySet[TraceLink]:
-    return trace_links_queryset().filter(section__deliverable__engagement__in=engagement_list(user=user))
+def tracelink_list(*, scope: Scope) -> QuerySet[TraceLink]:
+    return trace_links_queryset().filter(scope.q("section__deliverable__engagement"))
 
 
-def tracelink_get(*, user: User, link_id: int, section: Section | None = None) -> TraceLink:
-    qs = tracelink_list(user=user).select_related("section__deliverable")
+def tracelink_get(*, scope: Scope, link_id: int, section: Section | None = None) -> TraceLink:
+    qs = tracelink_list(scope=scope).select_related("section__deliverable")
     if section is not None:
         qs = qs.filter(section=section)
     try:
@@ -83,16 +78,14 @@ def tracelink_get(*, user: User, link_id: int, section: Section | None = None) -
         raise Http404("No such trace link") from exc
 
 
-def version_list(*, user: User, engagement_id: int | None = None) -> QuerySet[DeliverableVersion]:
-    qs = DeliverableVersion.objects.filter(deliverable__engagement__in=engagement_list(user=user))
-    if engagement_id is not None:
-        qs = qs.filter(deliverable__engagement_id=engagement_id)
+def version_list(*, scope: Scope) -> QuerySet[DeliverableVersion]:
+    qs = DeliverableVersion.objects.filter(scope.q("deliverable__engagement"))
     return qs.select_related("deliverable", "published_by")
 
 
-def version_get(*, user: User, version_id: int, engagement_id: int | None = None) -> DeliverableVersion:
+def version_get(*, scope: Scope, version_id: int) -> DeliverableVersion:
     try:
-        return version_list(user=user, engagement_id=engagement_id).get(pk=version_id)
+        return version_list(scope=scope).get(pk=version_id)
     except DeliverableVersion.DoesNotExist as exc:
         raise Http404("No such version") from exc
 

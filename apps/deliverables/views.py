@@ -18,7 +18,7 @@ from apps.alignment.models import Decision
 from apps.core.errors import ApplicationError
 from apps.core.ids import is_id
 from apps.core.views import StaleEditMixin, add_service_error
-from apps.engagements.models import Objective
+from apps.engagements.selectors import objective_list
 
 from . import selectors, services, trace
 from .compare import compare_sections
@@ -34,7 +34,7 @@ class DeliverableListView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["deliverables"] = selectors.deliverable_list(user=self.request.user, engagement_id=self.engagement.pk)
+        context["deliverables"] = selectors.deliverable_list(scope=self.scope)
         if policies.is_pmo(self.membership):
             context.setdefault("form", DeliverableForm())
         return context
@@ -59,8 +59,7 @@ class DeliverableMixin(EngagementMixin):
     nav = "deliverables"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.deliverable = selectors.deliverable_get(user=self.request.user, deliverable_id=kwargs["deliverable_id"],
-                                                     engagement_id=self.engagement.pk)
+        self.deliverable = selectors.deliverable_get(scope=self.scope, deliverable_id=kwargs["deliverable_id"])
 
     def back(self, anchor: str = "") -> HttpResponse:
         return redirect(reverse("deliverables:detail", args=[self.engagement.pk, self.deliverable.pk]) + anchor)
@@ -89,7 +88,7 @@ class DeliverableDetailView(DeliverableMixin, TemplateView):
         if policies.is_pmo(self.membership):
             context.update(
                 link_decisions=list(Decision.objects.filter(engagement=self.engagement).order_by("-id")),
-                link_objectives=list(Objective.objects.filter(engagement=self.engagement)),
+                link_objectives=list(objective_list(scope=self.scope)),
                 seed_decisions=list(selectors.decisions_for_sections(deliverable=self.deliverable)),
                 section_form=kwargs.get("section_form") or SectionForm(preview_url=reverse("markdown-preview")),
             )
@@ -158,7 +157,7 @@ class FromDecisionView(DeliverablePmoView):
 class SectionMixin(DeliverableMixin):
     def resolve_objects(self, **kwargs: Any) -> None:
         super().resolve_objects(**kwargs)
-        self.section = selectors.section_get(user=self.request.user, section_id=kwargs["section_id"],
+        self.section = selectors.section_get(scope=self.scope, section_id=kwargs["section_id"],
                                              deliverable=self.deliverable)
 
 
@@ -242,7 +241,7 @@ class TraceLinkActionView(SectionMixin, TemplateView):
 
     def resolve_objects(self, **kwargs: Any) -> None:
         super().resolve_objects(**kwargs)
-        self.link = selectors.tracelink_get(user=self.request.user, link_id=kwargs["link_id"], section=self.section)
+        self.link = selectors.tracelink_get(scope=self.scope, link_id=kwargs["link_id"], section=self.section)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.back(f"#section-{self.section.pk}")
@@ -300,8 +299,7 @@ class VersionView(EngagementMixin, TemplateView):
     template_name = "deliverables/version.html"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.version = selectors.version_get(user=self.request.user, version_id=kwargs["version_id"],
-                                             engagement_id=self.engagement.pk)
+        self.version = selectors.version_get(scope=self.scope, version_id=kwargs["version_id"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.models import Invitation, Membership, Organization
-from apps.accounts.selectors import invitations_visible_to, memberships_visible_to, organizations_visible_to
+from apps.accounts.selectors import invitations_visible_to, membership_list, organizations_visible_to
 from apps.core.api import ScopedViewSet, ServiceCreateMixin
 
 from . import services
@@ -31,7 +31,7 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     serializer_class = EngagementSerializer
 
     def get_queryset(self) -> QuerySet[Engagement]:
-        return engagement_list(user=self.request.user).prefetch_related("workstreams", "objectives", "memberships")
+        return engagement_list(scope=self.scope()).prefetch_related("workstreams", "objectives", "memberships")
 
     def create(self, request: Request) -> Response:
         serializer = EngagementSerializer(data=request.data, context={"request": request})
@@ -63,7 +63,7 @@ class ObjectiveViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.Retriev
     filterset_fields = ["engagement"]
 
     def get_queryset(self) -> QuerySet[Objective]:
-        return objective_list(user=self.request.user)
+        return objective_list(scope=self.scope())
 
     create_service = staticmethod(services.objective_create)
 
@@ -74,7 +74,7 @@ class WorkstreamViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.Retrie
     filterset_fields = ["engagement"]
 
     def get_queryset(self) -> QuerySet[Workstream]:
-        return workstream_list(user=self.request.user)
+        return workstream_list(scope=self.scope())
 
     create_service = staticmethod(services.workstream_create)
 
@@ -85,7 +85,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     filterset_fields = ["engagement", "role", "workstream"]
 
     def get_queryset(self) -> QuerySet[Membership]:
-        return memberships_visible_to(user=self.request.user).order_by("id")
+        return membership_list(scope=self.scope()).order_by("id")
 
     def destroy(self, request: Request, pk: str) -> Response:
         services.member_remove(actor=request.user, membership=self.get_object())
@@ -104,7 +104,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     filterset_fields = ["engagement", "status"]
 
     def get_queryset(self) -> QuerySet[Invitation]:
-        return invitations_visible_to(user=self.request.user).order_by("-created_at", "-id")
+        return invitations_visible_to(scope=self.scope()).order_by("-created_at", "-id")
 
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
     def create(self, request: Request) -> Response:
@@ -142,4 +142,4 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     serializer_class = OrganizationSerializer
 
     def get_queryset(self) -> QuerySet[Organization]:
-        return organizations_visible_to(user=self.request.user)
+        return organizations_visible_to(scope=self.scope())

@@ -85,13 +85,13 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class InvitationCreateSerializer(serializers.Serializer):
-    engagement = ScopedPrimaryKeyRelatedField(scope=lambda user: engagement_list(user=user))
+    engagement = ScopedPrimaryKeyRelatedField(scope=engagement_list)
     email = serializers.EmailField()
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="",
                                       help_text="Used only if the address has no account yet.")
     organization = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices)
-    workstream = ScopedPrimaryKeyRelatedField(scope=lambda user: workstream_list(user=user), required=False,
+    workstream = ScopedPrimaryKeyRelatedField(scope=workstream_list, required=False,
                                               allow_null=True, default=None)
 
 

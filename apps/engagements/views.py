@@ -16,12 +16,12 @@ from apps.accounts.models import Membership
 from apps.accounts.selectors import invitation_list, invitations_pending_for, membership_list
 from apps.core.errors import ApplicationError
 from apps.core.ids import is_id
+from apps.core.scope import Scope
 from apps.core.views import add_service_error
 
 from . import services
 from .forms import EngagementForm, InviteForm, ObjectiveForm, WorkstreamForm
-from .models import Objective
-from .selectors import workstream_input_counts
+from .selectors import objective_list, workstream_input_counts
 
 
 @login_required
@@ -53,11 +53,11 @@ class EngagementSettingsView(EngagementMixin, TemplateView):
         context.setdefault("invite_form", InviteForm(engagement=self.engagement))
         context.setdefault("engagement_form", EngagementForm(initial={
             "name": self.engagement.name, "description": self.engagement.description, "organization": "-"}))
-        context["invitations"] = invitation_list(engagement_id=self.engagement.pk)
-        context["members"] = membership_list(user=self.request.user, engagement_id=self.engagement.pk)
-        context["objectives"] = Objective.objects.filter(engagement=self.engagement)
+        context["invitations"] = invitation_list(scope=self.scope)
+        context["members"] = membership_list(scope=self.scope)
+        context["objectives"] = objective_list(scope=self.scope)
         # the settings page is the PMO's (pmo_only), and the PMO sees every draft: count them all
-        context["workstreams"] = workstream_input_counts(engagement=self.engagement, visible=Q())
+        context["workstreams"] = workstream_input_counts(scope=self.scope, visible=Q())
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -127,7 +127,7 @@ class EngagementSettingsView(EngagementMixin, TemplateView):
 
     def _revoke_invitation(self, request: HttpRequest) -> HttpResponse:
         raw = request.POST.get("invitation", "")
-        invitation = invitation_list(engagement_id=self.engagement.pk).filter(pk=raw).first() if is_id(raw) else None
+        invitation = invitation_list(scope=self.scope).filter(pk=raw).first() if is_id(raw) else None
         if invitation is None:
             raise Http404
         try:
@@ -153,7 +153,7 @@ class EngagementSettingsView(EngagementMixin, TemplateView):
 @login_required
 def invitation_respond(request: HttpRequest, invitation_id: int, answer: str) -> HttpResponse:
     """The invited person accepts or declines, from their home page. Someone else's invitation is a 404."""
-    invitation = invitations_pending_for(user=request.user).filter(pk=invitation_id).first()
+    invitation = invitations_pending_for(scope=Scope.of_user(request.user)).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404("No such invitation")
     if request.method != "POST":  # answering changes things: only by the page's buttons

@@ -50,7 +50,7 @@ class InputViewSet(mixins.ListModelMixin, ScopedViewSet):
         if self.action == "list":  # ids in the query string: anything but ASCII digits is a 400 naming it
             engagement = query_int(filters, "engagement", noun="an engagement id")
             query_int(filters, "objective", noun="an objective id")
-        return selectors.input_list(user=self.request.user, engagement_id=engagement, filters=filters).prefetch_related(
+        return selectors.input_list(scope=self.scope(engagement_id=engagement), filters=filters).prefetch_related(
             "objectives"
         ).order_by("-updated_at", "-id")
 
@@ -145,7 +145,7 @@ class InputRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     filterset_fields = ["engagement", "status"]
 
     def get_queryset(self) -> QuerySet[InputRequest]:
-        return input_requests.input_request_list(user=self.request.user).prefetch_related("answers").order_by(
+        return input_requests.input_request_list(scope=self.scope()).prefetch_related("answers").order_by(
             "due_date", "id")
 
     def create(self, request: Request) -> Response:

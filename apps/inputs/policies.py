@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from apps.accounts.models import WORKSTREAM_ROLES, Membership, Role
+from apps.core.scope import Scope
 
 if TYPE_CHECKING:
-    from apps.accounts.models import User
-
     from .models import Input
 
 
@@ -30,18 +29,26 @@ def input_private_q(prefix: str = "") -> Q:
                                                      f"{prefix}submitted_at__isnull": True})
 
 
-def input_visible_q(*, user: User, prefix: str = "") -> Q:
-    """A filter for inputs (or rows reaching an input through `prefix`, e.g. "input__") the user may see.
+def input_visible_q(*, scope: Scope, prefix: str = "") -> Q:
+    """A filter for inputs (or rows reaching an input through `prefix`, e.g. "input__") the asker may see.
 
-    Membership of the engagement is checked by the caller's scope; this only hides private inputs
-    from everyone but their workstream's writers and the PMO, with two subqueries (no joins, no
-    duplicate rows).
+    Membership of the engagement is checked by the scope's own filter; this only hides private inputs
+    from everyone but their workstream's writers and the PMO. At the door the asker's membership answers
+    in Python (no query); without one, two subqueries on the user's memberships (no joins, no duplicates).
     """
-    if not getattr(user, "is_authenticated", False):
+    if not scope.authenticated:
         return Q(pk__in=[])
-    pmo_of = Membership.objects.filter(user=user, role=Role.PMO).values("engagement_id")
-    writes_for = Membership.objects.filter(user=user, role__in=WORKSTREAM_ROLES).values("workstream_id")
-    return (~input_private_q(prefix)
+    public = ~input_private_q(prefix)
+    membership = scope.membership
+    if membership is not None:
+        if membership.role == Role.PMO:
+            return Q()
+        if membership.role in WORKSTREAM_ROLES and membership.workstream_id is not None:
+            return public | Q(**{f"{prefix}workstream_id": membership.workstream_id})
+        return public
+    pmo_of = Membership.objects.filter(user=scope.user, role=Role.PMO).values("engagement_id")
+    writes_for = Membership.objects.filter(user=scope.user, role__in=WORKSTREAM_ROLES).values("workstream_id")
+    return (public
             | Q(**{f"{prefix}engagement_id__in": pmo_of})
             | Q(**{f"{prefix}workstream_id__in": writes_for}))
 

@@ -19,8 +19,8 @@ from apps.accounts.models import Membership, Role, User
 from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError
+from apps.core.scope import Scope
 from apps.engagements.models import Engagement, Workstream
-from apps.engagements.selectors import engagement_list
 from apps.notifications.services import notify
 
 from .models import Input, InputRequest
@@ -95,10 +95,8 @@ def validate_answer(*, request: InputRequest | None, engagement: Engagement, wor
 
 # --- reads -----------------------------------------------------------------------------------
 
-def input_request_list(*, user: User, engagement_id: int | None = None) -> QuerySet[InputRequest]:
-    qs = InputRequest.objects.filter(engagement__in=engagement_list(user=user))
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+def input_request_list(*, scope: Scope) -> QuerySet[InputRequest]:
+    qs = InputRequest.objects.filter(scope.q())
     return qs.select_related("created_by").prefetch_related("workstreams").annotate(
         n_workstreams=Count("workstreams", distinct=True),
         # A workstream has answered once it submitted something: its drafts are nobody else's business.
@@ -106,9 +104,9 @@ def input_request_list(*, user: User, engagement_id: int | None = None) -> Query
     )
 
 
-def input_request_get(*, user: User, engagement_id: int, request_id: int) -> InputRequest:
+def input_request_get(*, scope: Scope, request_id: int) -> InputRequest:
     try:
-        return input_request_list(user=user, engagement_id=engagement_id).get(pk=request_id)
+        return input_request_list(scope=scope).get(pk=request_id)
     except InputRequest.DoesNotExist as exc:
         raise Http404("No such request") from exc
 
@@ -123,10 +121,10 @@ class WorkstreamAnswer:
         return bool(self.inputs)
 
 
-def input_request_answers(*, request: InputRequest, user: User) -> list[WorkstreamAnswer]:
-    """Each asked workstream with the answers `user` may see (its own drafts for a workstream, all for the PMO)."""
+def input_request_answers(*, scope: Scope, request: InputRequest) -> list[WorkstreamAnswer]:
+    """Each asked workstream with the answers the asker may see (its own drafts for a workstream, all for the PMO)."""
     answers = (Input.objects.filter(answers_request=request).exclude(status=Input.Status.WITHDRAWN)
-               .filter(input_visible_q(user=user)).select_related("workstream", "author"))
+               .filter(input_visible_q(scope=scope)).select_related("workstream", "author"))
     by_ws: dict[int, list[Input]] = {}
     for item in answers:
         by_ws.setdefault(item.workstream_id, []).append(item)

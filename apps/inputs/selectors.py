@@ -1,4 +1,4 @@
-"""Input reads, scoped to the asking user's engagements."""
+"""Input reads, scoped to the asker (`apps.core.scope.Scope`)."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,35 +6,29 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from apps.accounts.models import User
 from apps.core.ids import is_id
-from apps.engagements.selectors import engagement_list
+from apps.core.scope import Scope
 
 from .models import Input, InputRevision, Tag
 from .policies import input_visible_q
 
 
-def inputs_visible_to(*, user: User) -> QuerySet[Input]:
-    """Inputs of the user's engagements, less the drafts of workstreams they do not write for (policies)."""
-    return Input.objects.filter(engagement__in=engagement_list(user=user)).filter(input_visible_q(user=user))
+def inputs_visible_to(*, scope: Scope) -> QuerySet[Input]:
+    """Inputs in scope, less the drafts of workstreams the asker does not write for (policies)."""
+    return Input.objects.filter(scope.q(), input_visible_q(scope=scope))
 
 
-def revisions_visible_to(*, user: User) -> QuerySet[InputRevision]:
-    return InputRevision.objects.filter(input__engagement__in=engagement_list(user=user)).filter(
-        input_visible_q(user=user, prefix="input__"))
+def revisions_visible_to(*, scope: Scope) -> QuerySet[InputRevision]:
+    return InputRevision.objects.filter(scope.q("input__engagement"), input_visible_q(scope=scope, prefix="input__"))
 
 
-def input_list(
-    *, user: User, engagement_id: int | None = None, filters: dict[str, Any] | None = None
-) -> QuerySet[Input]:
-    qs = inputs_visible_to(user=user)
-    if engagement_id is not None:
-        qs = qs.filter(engagement_id=engagement_id)
+def input_list(*, scope: Scope, filters: dict[str, Any] | None = None) -> QuerySet[Input]:
+    qs = inputs_visible_to(scope=scope)
     qs = qs.select_related("workstream", "author", "current_revision").prefetch_related("tags")
-    return input_filter(qs, filters or {})
+    return _input_filter(qs, filters or {})
 
 
-def input_filter(qs: QuerySet[Input], filters: dict[str, Any]) -> QuerySet[Input]:
+def _input_filter(qs: QuerySet[Input], filters: dict[str, Any]) -> QuerySet[Input]:
     """The filters shared by the HTML list and the API: workstream, kind, status, priority, tag, text."""
     if value := filters.get("workstream"):
         qs = qs.filter(workstream__slug=value) if not is_id(value) else qs.filter(workstream_id=value)
@@ -50,8 +44,8 @@ def input_filter(qs: QuerySet[Input], filters: dict[str, Any]) -> QuerySet[Input
     return qs.distinct() if filters.get("tag") or filters.get("objective") else qs
 
 
-def input_get(*, user: User, input_id: int, engagement_id: int | None = None) -> Input:
-    qs = input_list(user=user, engagement_id=engagement_id).prefetch_related("objectives")
+def input_get(*, scope: Scope, input_id: int) -> Input:
+    qs = input_list(scope=scope).prefetch_related("objectives")
     try:
         return qs.get(pk=input_id)
     except Input.DoesNotExist as exc:
@@ -69,5 +63,5 @@ def revision_get(*, input: Input, number: int) -> InputRevision:
         raise Http404("No such revision") from exc
 
 
-def tag_list(*, engagement_id: int) -> QuerySet[Tag]:
-    return Tag.objects.filter(engagement_id=engagement_id)
+def tag_list(*, scope: Scope) -> QuerySet[Tag]:
+    return Tag.objects.filter(scope.q())

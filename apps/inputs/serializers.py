@@ -111,4 +111,4 @@ class InputRequestSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "status", "created_at"]
 
     def get_answered_workstreams(self, obj: InputRequest) -> list[int]:
-        return sorted({a.workstream_id for a in obj.answers.all() if a.status == Input.Status.SUBMITTED})
+        return sorted({a.workstream_id for a in obj.answers.all() if a.is_submitted})

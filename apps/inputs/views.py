@@ -19,7 +19,7 @@ from apps.core.errors import ApplicationError
 from apps.core.ids import is_id
 from apps.core.markdown import render_markdown
 from apps.core.views import StaleEditMixin, add_service_error
-from apps.engagements.models import Workstream
+from apps.engagements.selectors import workstream_list
 
 from . import requests as input_requests
 from . import selectors, services
@@ -51,11 +51,11 @@ class InputListView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        workstreams = list(Workstream.objects.filter(engagement=self.engagement))
-        tags = list(selectors.tag_list(engagement_id=self.engagement.pk).values_list("name", flat=True))
+        workstreams = list(workstream_list(scope=self.scope))
+        tags = list(selectors.tag_list(scope=self.scope).values_list("name", flat=True))
         form = InputFilterForm(self.request.GET or None, workstreams=workstreams, tags=tags)
         filters = form.cleaned_data if form.is_valid() else {}
-        qs = selectors.input_list(user=self.request.user, engagement_id=self.engagement.pk, filters=filters)
+        qs = selectors.input_list(scope=self.scope, filters=filters)
         page = Paginator(qs.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(filter_form=form, page=page, inputs=page.object_list)
         return context
@@ -101,8 +101,7 @@ class InputObjectMixin(EngagementMixin):
     nav = "inputs"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.input = selectors.input_get(user=self.request.user, input_id=kwargs["input_id"],
-                                         engagement_id=self.engagement.pk)
+        self.input = selectors.input_get(scope=self.scope, input_id=kwargs["input_id"])
 
     @property
     def can_write(self) -> bool:
@@ -221,7 +220,7 @@ class InputRequestListView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        requests = list(input_requests.input_request_list(user=self.request.user, engagement_id=self.engagement.pk))
+        requests = list(input_requests.input_request_list(scope=self.scope))
         context.update(requests=requests, overdue={r.pk for r in requests if input_requests.is_overdue(r)})
         context.setdefault("form", InputRequestForm(engagement=self.engagement))
         return context
@@ -250,11 +249,11 @@ class InputRequestDetailView(EngagementMixin, TemplateView):
 
     def resolve_objects(self, **kwargs: Any) -> None:
         self.input_request = input_requests.input_request_get(
-            user=self.request.user, engagement_id=self.engagement.pk, request_id=kwargs["request_id"])
+            scope=self.scope, request_id=kwargs["request_id"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        answers = input_requests.input_request_answers(request=self.input_request, user=self.request.user)
+        answers = input_requests.input_request_answers(scope=self.scope, request=self.input_request)
         context.update(req=self.input_request, answers=answers,
                        overdue=input_requests.is_overdue(self.input_request))
         return context
@@ -279,7 +278,7 @@ class InputPickerView(EngagementMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         text = next((v for k, v in self.request.GET.items() if v), "").strip()
-        qs = selectors.input_list(user=self.request.user, engagement_id=self.engagement.pk).exclude(
+        qs = selectors.input_list(scope=self.scope).exclude(
             input_private_q())
         ref = text.upper().removeprefix("IN-").strip()
         if is_id(ref):  # IN-12 is the engagement's twelfth input, not row 12

@@ -18,8 +18,10 @@ from rest_framework.response import Response
 
 from apps.accounts.selectors import membership_or_404
 from apps.core.api import ScopedViewSet, query_int
+from apps.core.scope import Scope
 from apps.deliverables import selectors as deliverable_selectors
 from apps.deliverables.models import DeliverableVersion
+from apps.engagements.selectors import workstream_find
 
 from . import reqif_export, selectors, services
 from .models import ImportJob
@@ -48,7 +50,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def get_queryset(self) -> QuerySet[ImportJob]:
         engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
-        return selectors.importjob_list(user=self.request.user, engagement_id=engagement).order_by("-id")
+        return selectors.importjob_list(scope=self.scope(engagement_id=engagement)).order_by("-id")
 
     @extend_schema(parameters=[OpenApiParameter("engagement", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -63,7 +65,8 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         membership = membership_or_404(user=request.user, engagement_id=data["engagement"])
-        workstream = serializer.workstream_object(membership.engagement_id)
+        workstream = workstream_find(scope=Scope.at_door(user=request.user, membership=membership),
+                                     ref=data["workstream"])
         if workstream is None:
             raise ValidationError({"workstream": ["No such workstream in this engagement."]})
         upload = data["file"]
@@ -90,7 +93,7 @@ class VersionReqIFViewSet(ScopedViewSet):
     queryset = DeliverableVersion.objects.none()
 
     def get_queryset(self) -> QuerySet[DeliverableVersion]:
-        return deliverable_selectors.version_list(user=self.request.user)
+        return deliverable_selectors.version_list(scope=self.scope())
 
     @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY, 404: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"], url_path="export/reqif", url_name="export-reqif")

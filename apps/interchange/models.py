@@ -71,3 +71,8 @@ class ImportJob(TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"IMP-{self.pk}"
+
+    @property
+    def is_configurable(self) -> bool:
+        """Not started yet: its columns and options can still change, and it can be started (once)."""
+        return self.status == self.Status.UPLOADED

@@ -5,8 +5,6 @@ from typing import Any
 
 from rest_framework import serializers
 
-from apps.engagements.models import Workstream
-
 from .models import ImportJob
 from .progress import progress_get
 from .readers.tabular import FIELDS
@@ -56,8 +54,3 @@ class ImportCreateSerializer(serializers.Serializer):
     mapping = MappingField(required=False, default=dict)
     submit = serializers.BooleanField(required=False, default=True)
     dry_run = serializers.BooleanField(required=False, default=False)
-
-    def workstream_object(self, engagement_id: int) -> Workstream | None:
-        value = self.validated_data["workstream"]
-        qs = Workstream.objects.filter(engagement_id=engagement_id)
-        return (qs.filter(pk=int(value)) if value.isdigit() else qs.filter(slug=value)).first()

@@ -354,7 +354,7 @@ def importjob_configure(
 ) -> ImportJob:
     locked = _locked_job(job)
     importer_membership(actor=actor, engagement=locked.engagement, workstream=locked.workstream)
-    if locked.status != ImportJob.Status.UPLOADED:
+    if not locked.is_configurable:
         raise ApplicationError("This import has already started; upload the file again to change it.")
     if mapping is not None:
         locked.mapping = {k: v for k, v in mapping.items() if v}
@@ -377,7 +377,7 @@ def importjob_start(*, actor: User, job: ImportJob) -> ImportJob:
     """Queue the import for a worker (after commit). A file with errors is refused before queueing."""
     locked = _locked_job(job)
     importer_membership(actor=actor, engagement=locked.engagement, workstream=locked.workstream)
-    if locked.status != ImportJob.Status.UPLOADED:
+    if not locked.is_configurable:
         raise ApplicationError(f"This import is already {locked.get_status_display().lower()}.")
     preview = importjob_preview(actor=actor, job=locked)
     if preview["issues"]:

@@ -37,7 +37,7 @@ class ImportListView(EngagementMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("form", self._form() if policies.may_write_inputs(self.membership) else None)
-        context["jobs"] = selectors.importjob_list(user=self.request.user, engagement_id=self.engagement.pk)[:50]
+        context["jobs"] = selectors.importjob_list(scope=self.scope)[:50]
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -63,8 +63,7 @@ class JobMixin(EngagementMixin):
     nav = "inputs"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.job = selectors.importjob_get(user=self.request.user, job_id=kwargs["job_id"],
-                                           engagement_id=self.engagement.pk)
+        self.job = selectors.importjob_get(scope=self.scope, job_id=kwargs["job_id"])
 
     def _content_job(self) -> ImportJob:
         return ImportJob.objects.select_related("engagement", "workstream").get(pk=self.job.pk)
@@ -98,7 +97,7 @@ class ImportDetailView(JobMixin, TemplateView):
         job = self._content_job()
         context["job"] = job
         context["may_import"] = policies.may_write_in(self.membership, job.workstream_id)
-        if job.status == ImportJob.Status.UPLOADED:
+        if job.is_configurable:
             form, headers, rows = self._mapping_form(job)
             context.update(mapping_form=form, headers=headers, raw_rows=rows, field_labels=FIELD_LABELS)
             context.update(self.preview_context(job))
@@ -162,8 +161,7 @@ class ImportProgressView(JobMixin, TemplateView):
 
 class VersionReqIFView(EngagementMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        version = deliverable_selectors.version_get(user=request.user, version_id=kwargs["version_id"],
-                                                    engagement_id=self.engagement.pk)
+        version = deliverable_selectors.version_get(scope=self.scope, version_id=kwargs["version_id"])
         return reqif_response(version)
 
 

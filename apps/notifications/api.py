@@ -21,7 +21,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
     def get_queryset(self) -> QuerySet[Notification]:
         unread = self.action == "list" and self.request.query_params.get("unread") in ("1", "true")
-        return selectors.notification_list(user=self.request.user, unread_only=unread)
+        return selectors.notification_list(scope=self.scope(), unread_only=unread)
 
     @extend_schema(parameters=[OpenApiParameter("unread", bool, description="only unread ones")])
     def list(self, request: Request, *args, **kwargs) -> Response:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from apps.core.scope import Scope
+
 from .models import Notification
 from .selectors import email_preferences_for
 
@@ -25,7 +27,7 @@ def notification_email_send(*, notification_id: int) -> bool:
     recipient = notification.recipient
     if not recipient.is_active or not recipient.email:
         return False
-    if not email_preferences_for(user=recipient).get(notification.kind, True):
+    if not email_preferences_for(scope=Scope.of_user(recipient)).get(notification.kind, True):
         return False
     lines = [notification.body] if notification.body else []
     if notification.url:

@@ -14,9 +14,13 @@ from apps.accounts.models import User
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError
 from apps.core.jobs import enqueue_on_commit
+from apps.core.scope import Scope
 
 from .models import EmailPreference, Notification, NotificationKind
 from .selectors import email_preferences_for
+
+# The e-mail task, queued by its Celery name (tasks.py sits above services; apps.py registers it).
+EMAIL_TASK = "apps.notifications.tasks.send_notification_email"
 
 
 def _unique_recipients(recipients: Iterable[User | int]) -> list[int]:
@@ -79,11 +83,8 @@ def notify(
         return []
     muted = email_disabled_user_ids(user_ids=[n.recipient_id for n in created], kind=kind)
     to_mail = [n.pk for n in created if n.recipient_id not in muted]
-    if to_mail:
-        from .tasks import send_notification_email
-
-        for pk in to_mail:
-            enqueue_on_commit(send_notification_email.name, pk)
+    for pk in to_mail:
+        enqueue_on_commit(EMAIL_TASK, pk)
     return created
 
 
@@ -122,4 +123,4 @@ def email_preferences_set(*, user: User, enabled: dict[str, bool]) -> dict[str, 
             pref.save(update_fields=["enabled"])
     if changes:
         audit_log(actor=user, action="notifications.preferences.changed", target=user, changes=changes)
-    return email_preferences_for(user=user)
+    return email_preferences_for(scope=Scope.of_user(user))

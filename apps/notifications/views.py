@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
+from apps.core.scope import Scope
+
 from . import selectors, services
 from .forms import EmailPreferencesForm
 
@@ -23,10 +25,10 @@ class NotificationListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         unread_only = self.request.GET.get("unread") == "1"
-        qs = selectors.notification_list(user=self.request.user, unread_only=unread_only)
+        qs = selectors.notification_list(scope=Scope.of_user(self.request.user), unread_only=unread_only)
         page = Paginator(qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(page=page, notifications=page.object_list, unread_only=unread_only,
-                       unread=selectors.unread_count_for_request(self.request))
+                       unread=selectors.unread_count_for_request(request=self.request))
         return context
 
 
@@ -44,7 +46,8 @@ class NotificationObjectMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.notification = selectors.notification_get(user=request.user, notification_id=kwargs["notification_id"])
+        self.notification = selectors.notification_get(scope=Scope.of_user(request.user),
+                                                       notification_id=kwargs["notification_id"])
         if request.method not in ("POST",):
             return redirect("notifications:list")  # actions change state: POST only
         return super().dispatch(request, *args, **kwargs)
@@ -93,11 +96,12 @@ class EmailPreferencesView(LoginRequiredMixin, TemplateView):
     template_name = "notifications/preferences.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = EmailPreferencesForm(current=selectors.email_preferences_for(user=request.user))
+        form = EmailPreferencesForm(current=selectors.email_preferences_for(scope=Scope.of_user(request.user)))
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = EmailPreferencesForm(request.POST, current=selectors.email_preferences_for(user=request.user))
+        mine = Scope.of_user(request.user)
+        form = EmailPreferencesForm(request.POST, current=selectors.email_preferences_for(scope=mine))
         if form.is_valid():
             services.email_preferences_set(user=request.user, enabled=dict(form.cleaned_data))
             messages.success(request, "E-mail settings saved.")

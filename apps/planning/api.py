@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +22,7 @@ from apps.engagements.selectors import engagement_list
 
 from . import engine, selectors, services
 from .chart import render_timeline
-from .models import DeliverableDefinition, DeliveredDocument, PlanVersion, WorkItem, WorkItemLink
+from .models import DeliverableDefinition, PlanVersion, WorkItem, WorkItemLink
 from .serializers import (
     DefinitionCreateSerializer,
     DefinitionSerializer,
@@ -53,7 +53,7 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     serializer_class = WorkItemSerializer
 
     def get_queryset(self) -> QuerySet[WorkItem]:
-        qs = selectors.workitem_list(user=self.request.user)
+        qs = selectors.workitem_list(scope=self.scope())
         if self.action == "list":
             params = self.request.query_params
             if (engagement := query_int(params, "engagement")) is not None:
@@ -103,7 +103,7 @@ class WorkItemLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     serializer_class = WorkItemLinkSerializer
 
     def get_queryset(self) -> QuerySet[WorkItemLink]:
-        qs = selectors.links_queryset().filter(work_item__engagement__in=engagement_list(user=self.request.user))
+        qs = selectors.link_list(scope=self.scope())
         if self.action == "list" and (item := query_int(self.request.query_params, "work_item")) is not None:
             qs = qs.filter(work_item_id=item)
         return qs
@@ -137,10 +137,7 @@ class DefinitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     serializer_class = DefinitionSerializer
 
     def get_queryset(self) -> QuerySet[DeliverableDefinition]:
-        documents = DeliveredDocument.objects.select_related("uploaded_by", "definition__work_item")
-        qs = (DeliverableDefinition.objects
-              .filter(work_item__engagement__in=engagement_list(user=self.request.user))
-              .prefetch_related(Prefetch("documents", queryset=documents)).order_by("due_date", "id"))
+        qs = selectors.definition_list(scope=self.scope())
         if self.action == "list" and (item := query_int(self.request.query_params, "work_item")) is not None:
             qs = qs.filter(work_item_id=item)
         return qs
@@ -188,7 +185,7 @@ class EngagementPlanViewSet(ScopedViewSet):
     …/plan/timeline/ (SVG)."""
 
     def get_queryset(self) -> QuerySet[Engagement]:
-        return engagement_list(user=self.request.user)
+        return engagement_list(scope=self.scope())
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"], url_path="plan")
@@ -225,7 +222,7 @@ class EngagementPlanViewSet(ScopedViewSet):
     @action(detail=True, methods=["get"], url_path="plan/versions")
     def versions(self, request: Request, pk: str) -> Response:
         engagement = self.get_object()
-        versions = selectors.planversion_list(user=request.user, engagement_id=engagement.pk).order_by("-number")
+        versions = selectors.planversion_list(scope=self.scope(engagement_id=engagement.pk)).order_by("-number")
         return Response(PlanVersionSerializer(versions, many=True).data)
 
     @extend_schema(parameters=[OpenApiParameter("from", int, required=True), OpenApiParameter("to", int)],

@@ -168,8 +168,7 @@ class ResequenceView(ObjectiveMixin, TemplateView):
 
 class WorkItemMixin(PlanMixin):
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.item = selectors.workitem_get(user=self.request.user, work_item_id=kwargs["work_item_id"],
-                                           engagement_id=self.engagement.pk)
+        self.item = selectors.workitem_get(scope=self.scope, work_item_id=kwargs["work_item_id"])
 
     def back(self, anchor: str = "") -> HttpResponse:
         return redirect(reverse("planning:item", args=[self.engagement.pk, self.item.pk]) + anchor)
@@ -202,7 +201,7 @@ class WorkItemView(WorkItemMixin, TemplateView):
             dependents=list(item.dependents.exclude(status=WorkItem.Status.DROPPED).order_by("code")),
             links=list(selectors.links_queryset().filter(work_item=item)),
             definitions=list(selectors.definitions_with_documents(work_item=item)),
-            may_deliver=not item.is_dropped and services.may_deliver(user=self.request.user, work_item=item),
+            may_deliver=not item.is_dropped and services.may_deliver(membership=self.membership, work_item=item),
             allowed=services.allowed_extensions(), today=timezone.localdate(),
             max_mb=round(settings.PLANNING_UPLOAD_MAX_BYTES / 1_048_576, 1),
         )
@@ -332,8 +331,7 @@ class DocumentView(PlanMixin, View):
     """Streams a delivered document to members only, as a download that the browser never renders inline."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        document = selectors.document_get(user=request.user, document_id=kwargs["document_id"],
-                                          engagement_id=self.engagement.pk)
+        document = selectors.document_get(scope=self.scope, document_id=kwargs["document_id"])
         try:
             handle = document.file.open("rb")
         except FileNotFoundError as exc:
@@ -351,8 +349,7 @@ class VersionListView(PlanMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["versions"] = list(selectors.planversion_list(user=self.request.user,
-                                                              engagement_id=self.engagement.pk)
+        context["versions"] = list(selectors.planversion_list(scope=self.scope)
                                    .defer("snapshot").order_by("-number"))
         return context
 

@@ -33,7 +33,7 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
     def get_queryset(self) -> QuerySet[Webhook]:
         engagement = query_int(self.request.query_params, "engagement") if self.action == "list" else None
-        return selectors.webhook_list(user=self.request.user, engagement_id=engagement).order_by("id")
+        return selectors.webhook_list(scope=self.scope(engagement_id=engagement)).order_by("id")
 
     @extend_schema(parameters=[OpenApiParameter("engagement", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -30,7 +30,7 @@ class WebhookListView(EngagementMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("form", WebhookForm())
-        context["hooks"] = selectors.webhook_list(user=self.request.user, engagement_id=self.engagement.pk)
+        context["hooks"] = selectors.webhook_list(scope=self.scope)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -53,8 +53,7 @@ class WebhookDetailView(EngagementMixin, TemplateView):
     template_name = "webhooks/detail.html"
 
     def resolve_objects(self, **kwargs: Any) -> None:
-        self.hook = selectors.webhook_get(user=self.request.user, webhook_id=kwargs["webhook_id"],
-                                          engagement_id=kwargs["engagement_id"])
+        self.hook = selectors.webhook_get(scope=self.scope, webhook_id=kwargs["webhook_id"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -10,23 +10,22 @@ from django.views.generic import TemplateView
 
 from apps.accounts import policies
 from apps.accounts.mixins import EngagementMixin
-from apps.accounts.models import Membership
-from apps.accounts.selectors import invitations_pending_for
-from apps.engagements.models import Objective
-from apps.engagements.selectors import engagement_list, workstream_input_counts
-from apps.inputs.models import Input
+from apps.accounts.selectors import invitations_pending_for, own_memberships
+from apps.core.scope import Scope
+from apps.engagements.selectors import engagement_list, objective_list, workstream_input_counts
 from apps.inputs.policies import input_visible_q
+from apps.inputs.selectors import input_list
 
 from . import dashboards
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    engagements = engagement_list(user=request.user)
-    memberships = {m.engagement_id: m for m in Membership.objects.filter(user=request.user)}
-    rows = [(e, memberships.get(e.pk)) for e in engagements]
+    scope = Scope.of_user(request.user)
+    memberships = {m.engagement_id: m for m in own_memberships(scope=scope)}
+    rows = [(e, memberships.get(e.pk)) for e in engagement_list(scope=scope)]
     return render(request, "engagements/home.html", {
-        "rows": rows, "invitations": list(invitations_pending_for(user=request.user)),
+        "rows": rows, "invitations": list(invitations_pending_for(scope=scope)),
         "may_create": policies.may_create_engagement(request.user)})
 
 
@@ -35,11 +34,11 @@ class EngagementDetailView(EngagementMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        visible = input_visible_q(user=self.request.user, prefix="inputs__")
-        workstreams = list(workstream_input_counts(engagement=self.engagement, visible=visible))
+        visible = input_visible_q(scope=self.scope, prefix="inputs__")
+        workstreams = list(workstream_input_counts(scope=self.scope, visible=visible))
         context.update(
             workstreams=workstreams,
-            objectives=Objective.objects.filter(engagement=self.engagement),
+            objectives=objective_list(scope=self.scope),
             totals={
                 "draft": sum(w.n_draft for w in workstreams),
                 "submitted": sum(w.n_submitted for w in workstreams),
@@ -48,10 +47,7 @@ class EngagementDetailView(EngagementMixin, TemplateView):
         )
         context.update(self._dashboard(workstreams), recent_inputs=None)
         if context["dashboard"] in ("approver", "observer"):  # PMO and leads have their own lists
-            context["recent_inputs"] = (Input.objects.filter(input_visible_q(user=self.request.user),
-                                                             engagement=self.engagement)
-                                        .select_related("workstream", "author").prefetch_related("tags")
-                                        .order_by("-updated_at")[:8])
+            context["recent_inputs"] = input_list(scope=self.scope).order_by("-updated_at")[:8]
         return context
 
     def _dashboard(self, workstreams: list) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from apps.approvals import selectors, services
 from apps.approvals.models import ApprovalSubmission, ChangeRequestItem, Signature
 from apps.audit.models import AuditEvent
 from apps.core.errors import ApplicationError, ImmutableRecordError, PermissionDeniedError
+from apps.core.scope import Scope
 from apps.notifications.models import Notification
 
 from .conftest import tamper_stored_bytes
@@ -133,7 +134,7 @@ def test_v2_starts_unapproved_while_v1s_signature_stays(signed_v1, v1, deliverab
     assert selectors.approval_status_line(deliverable=deliverable).endswith("; v2 awaiting approval")
     assert Signature.objects.get(pk=signed_v1.pk).version_id == v1.pk
     assert not Signature.objects.filter(version=v2).exists()
-    assert selectors.last_approved_version(deliverable_id=deliverable.pk) == v1
+    assert selectors.last_approved_version(deliverable=deliverable) == v1
 
 
 def test_withdrawing_a_request_keeps_the_signatures_already_given(customer, second_approver, v1, submit, sign, pmo,
@@ -213,7 +214,7 @@ def test_the_pmo_marks_an_item_addressed_in_a_later_version(change_request, pmo,
     item.refresh_from_db()
     assert item.addressed_in_id == v2.pk and item.addressed_by_id == pmo.pk
     assert AuditEvent.objects.filter(action="approvals.change_item.addressed", target_id=str(item.pk)).exists()
-    assert selectors.change_item_list(engagement_id=v1.deliverable.engagement_id, open_only=True).count() == 1
+    assert selectors.change_item_list(scope=Scope.of_user(pmo), open_only=True).count() == 1
 
 
 def test_only_the_pmo_marks_items_addressed(change_request, customer, deliverable, publish):

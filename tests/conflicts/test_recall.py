@@ -93,6 +93,65 @@ def test_the_conflicts_page_costs_the_same_queries_with_many_related_pairs(relat
     assert len(many) == len(few) and "Page 2 of 5" in html
 
 
+def _fan(related_pair: RelatedPair, similarities: list[float], *, status: str = "open",
+         ids: list[int] | None = None) -> list[RelatedPair]:
+    """Pairs from related_pair's statement A to made-up statements of B's revision, one per similarity
+    (pair i: key and span from its id, so one pair is the same pair whatever order it is inserted in)."""
+    base = {f: getattr(related_pair, f) for f in (
+        "engagement_id", "revision_a_id", "revision_b_id", "input_a_id", "input_b_id", "workstream_a_id",
+        "workstream_b_id", "statement_a", "statement_b", "span_a")}
+    ids = list(range(len(similarities))) if ids is None else ids
+    return RelatedPair.objects.bulk_create([
+        RelatedPair(**base, pair_key=f"{status[0]}{i:063d}", similarity=sim, span_b=[1000 + 10 * i, 1005 + 10 * i],
+                    status=status)
+        for i, sim in zip(ids, similarities, strict=True)])
+
+
+def test_a_statement_keeps_only_its_most_similar_related_pairs(related_pair, engagement):
+    own = related_pair.similarity
+    _fan(related_pair, [0.95, 0.31, 0.90, 0.32, 0.85])
+    dismissed = _fan(related_pair, [0.99], status="dismissed")
+    removed = services.related_cap(engagement_id=engagement.pk, per_statement=3)
+    open_pairs = RelatedPair.objects.filter(status="open")
+    assert sorted(open_pairs.values_list("similarity", flat=True), reverse=True) == [0.95, 0.90, 0.85]
+    assert removed == 3 and own < 0.85  # the fixture's own pair (A's least similar) went too
+    assert RelatedPair.objects.filter(pk=dismissed[0].pk, status="dismissed").exists()  # judgements stay
+
+
+def test_the_cap_depends_on_the_pairs_not_on_the_order_they_arrived_in(related_pair, engagement):
+    pairs = list(enumerate([0.5, 0.7, 0.7, 0.6, 0.4, 0.9]))
+    kept = []
+    for order in (pairs, list(reversed(pairs)), pairs[3:] + pairs[:3]):
+        RelatedPair.objects.exclude(pk=related_pair.pk).delete()
+        _fan(related_pair, [s for _, s in order], ids=[i for i, _ in order])
+        services.related_cap(engagement_id=engagement.pk, per_statement=2)
+        kept.append(sorted(RelatedPair.objects.values_list("pair_key", "similarity")))
+    assert kept[0] == kept[1] == kept[2]
+    assert sorted(s for _, s in kept[0]) == [0.7, 0.9]  # of two equally similar pairs, one: by pair key
+
+
+def test_the_cap_counts_both_statements_of_a_pair(related_pair, engagement):
+    """B's statement already has its one pair: a more similar pair of B to another statement replaces it."""
+    base = {f: getattr(related_pair, f) for f in (
+        "engagement_id", "revision_a_id", "revision_b_id", "input_a_id", "input_b_id", "workstream_a_id",
+        "workstream_b_id", "statement_a", "statement_b", "span_b")}
+    better = RelatedPair.objects.create(**base, pair_key="x" * 64, span_a=[500, 520], similarity=0.99)
+    services.related_cap(engagement_id=engagement.pk, per_statement=1)
+    assert list(RelatedPair.objects.values_list("pk", flat=True)) == [better.pk]
+
+
+def test_an_incremental_check_applies_the_cap(related_pair, submit, data_lead, settings):
+    settings.CONFLICTS_RELATED_PER_STATEMENT = 1
+    _fan(related_pair, [0.9])  # A's statement now has a more similar partner than the fixture's pair
+    submit(data_lead, "data", "Store managers review the weekly opening hours report.", title="Unrelated")
+    assert RelatedPair.objects.filter(pk=related_pair.pk).exists()  # an input A and B were not touched: left as is
+    submit(data_lead, "data", SEE.replace("mobile app", "mobile app and the web shop"), title="Also see")
+    assert not RelatedPair.objects.filter(pk=related_pair.pk).exists()
+    for pair in RelatedPair.objects.filter(status="open"):
+        assert RelatedPair.objects.filter(status="open", revision_a_id=pair.revision_a_id,
+                                          span_a=pair.span_a).count() <= 1
+
+
 # --- confirm and dismiss ----------------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from apps.core.errors import ApplicationError
+from apps.core.scope import Scope
 from apps.deliverables.services import deliverable_create, section_create, tracelink_add
 from apps.inputs.policies import input_visible_q, input_visible_to
 from apps.inputs.requests import input_request_answers, input_request_create
@@ -84,9 +85,11 @@ def test_answers_to_an_input_request_hide_drafts_and_do_not_count_them(pmo, enga
                                    due_date=dt.date.today() + dt.timedelta(days=7),
                                    workstreams=[workstreams["marketing"], workstreams["it"]])
     make_input(marketing_lead, "marketing", title=SECRET, answers_request=request)
-    seen_by_it = {a.workstream.slug: a.inputs for a in input_request_answers(request=request, user=it_lead)}
+    seen_by_it = {a.workstream.slug: a.inputs
+                  for a in input_request_answers(scope=Scope.of_user(it_lead), request=request)}
     assert seen_by_it["marketing"] == []
-    seen_by_pmo = {a.workstream.slug: a.inputs for a in input_request_answers(request=request, user=pmo)}
+    seen_by_pmo = {a.workstream.slug: a.inputs
+                   for a in input_request_answers(scope=Scope.of_user(pmo), request=request)}
     assert [i.title for i in seen_by_pmo["marketing"]] == [SECRET]
     assert api_as(it_lead).get(f"/api/v1/input-requests/{request.pk}/").json()["answered_workstreams"] == []
 
@@ -104,7 +107,7 @@ def test_the_policy_predicate_matches_the_queryset(draft, personas):
     for user in personas.values():
         membership = user.memberships.filter(engagement=draft.engagement).first()
         by_rule = input_visible_to(membership=membership, input=draft)
-        by_query = Input.objects.filter(input_visible_q(user=user), pk=draft.pk,
+        by_query = Input.objects.filter(input_visible_q(scope=Scope.of_user(user)), pk=draft.pk,
                                          engagement__memberships__user=user).exists()
         assert by_rule == by_query, user
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.core.errors import ApplicationError, PermissionDeniedError
+from apps.core.scope import Scope
 from apps.inputs.models import InputRequest
 from apps.inputs.requests import input_request_answers, input_request_create, is_overdue
 from apps.notifications.models import Notification
@@ -49,7 +50,8 @@ def test_bad_requests_are_refused(pmo, engagement, workstreams, topic, days, fie
 def test_inputs_written_in_answer_link_to_the_request_and_the_pmo_sees_who_answered(
         retention_request, make_input, it_lead, data_lead, pmo):
     make_input(it_lead, "it", title="IT view on retention", answers_request=retention_request, submit=True)
-    answers = {a.workstream.slug: a.answered for a in input_request_answers(request=retention_request, user=pmo)}
+    answers = {a.workstream.slug: a.answered
+               for a in input_request_answers(scope=Scope.of_user(pmo), request=retention_request)}
     assert answers == {"it": True, "marketing": False, "data": False}
 
 

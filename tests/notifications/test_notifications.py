@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from apps.audit.models import AuditEvent
+from apps.core.scope import Scope
 from apps.notifications import selectors, services
 from apps.notifications.models import EmailPreference, Notification, NotificationKind
 from apps.notifications.tasks import send_notification_email
@@ -248,7 +249,7 @@ def test_the_preferences_page_turns_email_off_per_kind_and_audits_it(as_user, cu
     assert AuditEvent.objects.filter(action="notifications.preferences.changed", target_id=str(customer.pk)).exists()
     page = client.get(reverse("notifications:preferences"))
     assert f'name="{KIND}"'.encode() in page.content
-    assert selectors.email_preferences_for(user=customer)[KIND] is False
+    assert selectors.email_preferences_for(scope=Scope.of_user(customer))[KIND] is False
 
 
 def test_the_api_lists_only_my_notifications_and_marks_them_read(api_as, customer, pmo):
@@ -293,3 +294,7 @@ def test_inactive_users_get_nothing(customer, run_on_commit):
     customer.save()
     assert run_on_commit(services.notify, recipients=[customer], kind=KIND, title="x") == []
     assert mail.outbox == []
+
+
+def test_services_queue_the_email_task_by_its_registered_name():
+    assert send_notification_email.name == services.EMAIL_TASK

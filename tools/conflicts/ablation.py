@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 dev[g] = rng.sample(dev[g], args.dev_sample)
     # slot steps are written "slot:<name>" (a word step and a slot rule may share a name: priority, scope)
     names = args.steps.split(",") if args.steps else [s.name for s in WORD_STEPS] + [
-        f"slot:{s.name}" for s in SLOT_STEPS] + ["slot:fallback_kind"]
+        f"slot:{s.name}" for s in SLOT_STEPS]
     base = measure(p_held, p_tune, dev)
     cols = list(base)
     out = sys.stdout

@@ -1146,9 +1146,10 @@ def classify(
     v = _classify_words(a, b, choice_sets=choice_sets, context_similarity=context_similarity)
     if v.label == "conflict" and v.rule != "model":
         return v
-    if v.rule in _SLOT_FINAL:
-        return v
     an, bn = analyse(ta), analyse(tb)
+    if v.rule in _SLOT_FINAL and not (v.rule == "different_measures" and "reworded_subjects" not in DISABLED_SLOT_RULES
+                                      and _reworded_subjects(make_pair(*join_compounds(an, bn)))):
+        return v
     hits = slots.slot_hits(slots.slot_pair(an, bn, _choice_sets_key(choice_sets)), disabled=DISABLED_SLOT_RULES)
     if v.label != "conflict":
         hits = [h for h in hits if h.decides]
@@ -1182,6 +1183,23 @@ def classify(
     score = max(h.strength, v.score if v.label == "conflict" else 0.0)
     return Verdict("conflict", h.kind, round(score, 3), f"slot:{h.rule}",
                    explain(h.kind, "conflict", p, h.values, "", meta_a, meta_b), h.values, h.spans_a, h.spans_b)
+
+
+def _reworded_subjects(p: Pair) -> bool:
+    """The word stage's "two subjects, each with its own figure" veto (``_distinct_subjects``) compares the words
+    before the verb of two statements built alike ("inspection records … at least 10 years" / "raw images … at
+    least 90 days"). Two authors who word one requirement independently (token-sequence similarity <
+    ``REWORDED``) name its subject differently almost always ("sensor values … once per second" / "press sensor
+    readings every 100 milliseconds"), so there the veto is left to the slot stage, whose quantity rule asks
+    for the content words to be restated instead. Numbered items, qualifiers and product versions stay vetoed."""
+    if p.seq_ratio >= REWORDED or _different_items(p):
+        return False
+    if any(x.dim == y.dim and x.qualifier and y.qualifier and x.qualifier != y.qualifier
+           for x in p.a.quantities for y in p.b.quantities):
+        return False
+    if any(q.dim.startswith("version:") for q in p.a.quantities + p.b.quantities):
+        return False
+    return numeric_relation(p)[0] == "conflict" and _distinct_subjects(p)
 
 
 # below this token-sequence similarity two statements are worded independently (two authors), and a model

@@ -145,20 +145,25 @@ class StatementIndex:
             return []
         norms = self._norms
         best = heapq.nlargest(limit * 2, [(sc / norms[i], -i) for i, sc in scores.items()])
-        # exact cosine (current rarity weights) for the short list
-        qset = set(terms)
+        # exact cosine (current rarity weights) for the short list; a term's weight is computed once per
+        # query (the short list shares most of its terms), with the same arithmetic as `_weight`
         qw = {t: w for w, _, t in weighted}
+        term_w = dict(qw)
+        postings = self._postings
+        weight = self._weight
         out = []
         for _, ni in best:
             i = -ni
-            d_terms = self._terms[i]
             d_norm = 0.0
             dot = 0.0
-            for t in d_terms:
-                w = self._weight(t, len(self._postings[t]))
+            for t in self._terms[i]:
+                w = term_w.get(t)
+                if w is None:
+                    w = term_w[t] = weight(t, len(postings[t]))
                 d_norm += w * w
-                if t in qset:
-                    dot += qw[t] * w
+                q = qw.get(t)
+                if q is not None:
+                    dot += q * w
             out.append((self._docs[i], min(1.0, dot / (q_norm * math.sqrt(d_norm or 1.0)))))
         out.sort(key=lambda x: (-x[1], x[0].key))
         return out[:limit]

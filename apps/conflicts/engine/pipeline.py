@@ -60,4 +60,8 @@ SLOT_STEPS: tuple[Step, ...] = tuple(
     Step(r.name, ("conflict:" if r in slots.SLOT_RULES else "") + r.kind + ("" if r.decides else " (names only)"),
          f"slots.{r.fn.__name__}", tuple(sorted(r.params.items())))
     for r in slots.SLOT_RULES + slots.MERGE_RULES
+) + (
+    Step("fallback_kind", "names the kind of a model conflict", "slots.fallback_kind"),
+    Step("reworded_subjects", "lifts a word-stage veto", "classifier._reworded_subjects",
+         (("reworded", classifier.REWORDED),)),
 )

@@ -84,7 +84,7 @@ _LOWER = (r"at least|at or above|no earlier th[ae]n|not earlier th[ae]n|no less?
           r"more th[ae]n|greater th[ae]n|longer th[ae]n|over|above|exceeding|exceeds?|in excess of|upwards of|"
           r">=|≥|>|from")
 _UPPER = (r"at most|at or below|no later th[ae]n|not later th[ae]n|no more th[ae]n|not more th[ae]n|up to|"
-          r"a maximum of|maximum of|maximum|max\.?|less? th[ae]n|"
+          r"a maximum of|maximum of|maximum|max\.?|less? th[ae]n|limited to|capped at|restricted to|"
           r"fewer th[ae]n|under|below|within|no longer th[ae]n|not longer th[ae]n|shorter th[ae]n|faster th[ae]n|"
           r"not exceed(?:ing)?|not to exceed|<=|≤|<|by|before|max")
 # strict comparators: on a count of whole things "more than 4" means at least 5
@@ -117,7 +117,7 @@ QUANTITY_RE = re.compile(
     rf"(?:\s?(?P<mult>k|hundred|thousand|million|millions|mn|bn|billion)\b)?"
     # "5 business days", "100 flight hours", "28 consecutive days": a word between the figure and its time unit
     rf"(?:\s(?:{_TIME_MODIFIERS})(?=\s(?:{_TIME_UNIT_WORDS})\b))?"
-    r"\s?-?\s?(?P<unit>%|°|(?!(?:or|and|at|to)\b|in\s+(?:every|each|the|an?|\d)\b)[a-zA-Z][a-zA-Z/\-]*)?"
+    rf"\s?-?\s?(?P<unit>%|°|(?!(?:or|and|at|to)\b|in\s+(?:every|each|the|an?|\d|(?:{_WORDNUM})\b)\b)[a-zA-Z][a-zA-Z/\-]*)?"
     r"(?P<suffix>\s*(?:or (?:more|greater|larger|bigger|less|fewer|smaller|higher|lower|longer|shorter|above|"
     r"below|faster|later|newer)|"
     r"and (?:above|up|over|below|later|newer|higher)|"
@@ -199,10 +199,37 @@ _TIMES_RE = re.compile(_CMP_BEFORE + rf"(?:(?P<once>once|twice|thrice)|(?P<n>{_N
 _FRACTION_RE = re.compile(_CMP_BEFORE + r"(?:(?:a|one)\s+)?(?P<frac>half|quarter)\s+(?:of\s+)?an?\s+"
                           r"(?P<unit>second|minute|hour|day|week|month|year)\b", re.IGNORECASE)
 # "5 in every 1,000", "1 out of 10": a proportion, in percent
-_RATIO_RE = re.compile(_CMP_BEFORE + rf"(?P<a>{_NUM})\s+(?:in|out of)\s+(?:every\s+|each\s+)?(?P<b>{_NUM})\b",
+_RATIO_RE = re.compile(_CMP_BEFORE + rf"(?P<a>{_NUM}|{_WORDNUM})\s+(?:in|out of)\s+(?:every\s+|each\s+)?"
+                       rf"(?P<b>{_NUM}|{_WORDNUM})\b",
                        re.IGNORECASE)
+# "for a decade", "within a day", "after a year": one unit written with an article, read only after a
+# comparator or "for" (bare "a day" is usually a rate: "24 hours a day")
+_ONE_UNIT_RE = re.compile(rf"(?P<cmp>{_LOWER}|{_UPPER}|for|after|until)\s+(?:a|an|one)\s+"
+                          r"(?:full\s+|whole\s+|single\s+)?(?P<unit>decade|fortnight|year|month|week|day|hour|minute|second)\b(?!\s*(?:'s|or|and|\w+ly\b))",
+                          re.IGNORECASE)
+# "one location fix per minute", "a single upload per day", "3 reports per week": a number of events per unit of
+# time, read as the period between two of them (like "once per minute")
+_PER_EVENT_RE = re.compile(rf"{_CMP_BEFORE}(?:just\s+|only\s+)?(?P<n>{_NUM}|{_WORDNUM}|an?)\s+"
+                           r"(?P<noun>(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+per\s+"
+                           r"(?P<unit>second|minute|hour|day|week|month|year)\b", re.IGNORECASE)
+# continuous service written out ("24/7", "around the clock", "24 hours a day, 7 days a week", "at any time of the
+# day or night"): the share of time covered, 100 %, so two wordings of it are one figure
+_ALWAYS_RE = re.compile(
+    r"(?P<cmp>)\b(?:24\s?/\s?7(?:\s?/\s?365)?|24\s?x\s?7|"
+    r"24 hours a day(?:,? (?:7|seven) days a week)?(?:,? 365 days a year)?|"
+    r"(?:a|the|)\s?round[- ]the[- ]clock|around[- ]the[- ]clock|day and night|day or night|night and day|"
+    r"at any (?:time|hour)(?: of (?:the )?(?:day|night|day or night|day and night))?|"
+    r"(?:every|each) (?:single )?day of the (?:year|week)|all day,? every day|365 days a year|"
+    r"without (?:any )?(?:break|interruption|downtime)s?)\b", re.IGNORECASE)
+# kept for ever: a retention without end ("kept permanently", "never deleted", "archived indefinitely")
+_FOREVER_RE = re.compile(r"(?P<cmp>)\b(?:permanently|forever|for ever|indefinitely|in perpetuity|never (?:be )?"
+                         r"(?:deleted|purged|removed|destroyed|erased|discarded)|never (?:delete|purge|remove|destroy|"
+                         r"erase|discard))\b", re.IGNORECASE)
 _ONCE = {"once": 1, "twice": 2, "thrice": 3}
-_PHRASE_HINT_RE = re.compile(r"\d|\b(?:once|twice|thrice|times|half|quarter|noon|midday)\b", re.IGNORECASE)
+_PHRASE_HINT_RE = re.compile(r"\d|\b(?:once|twice|thrice|times|half|quarter|noon|midday|decade|fortnight|per|"
+                             r"a|an|one|for|within|after|clock|day|night|any|permanently|forever|indefinitely|perpetuity|never|"
+                             rf"without|{_WORDNUM})\b", re.IGNORECASE)
+_UNIT_PER = {"decade": 10 * _YEAR, "fortnight": 14 * _DAY}
 
 
 def _bounded(value: float, cmp: str | None, invert: bool = False) -> tuple[float, float, str]:
@@ -257,6 +284,23 @@ def _phrase_quantities(text: str) -> list[Quantity]:
     for m in _FRACTION_RE.finditer(text):
         share = 0.5 if m.group("frac").lower() == "half" else 0.25
         add(m, "time", _PER[m.group("unit").lower()] * share, m.group("unit").lower())
+    for m in _ALWAYS_RE.finditer(text):
+        if not any(q.start <= m.start() < q.end for q in out):
+            add(m, "coverage", 100.0, "always")
+    for m in _FOREVER_RE.finditer(text):
+        out.append(Quantity("time", INF, INF, m.group(0), m.start(), m.end(), role="retention", unit="forever",
+                            direction="exact"))
+    for m in _ONE_UNIT_RE.finditer(text):
+        unit = m.group("unit").lower()
+        add(m, "time", _UNIT_PER.get(unit) or _PER[unit], unit)
+    for m in _PER_EVENT_RE.finditer(text):
+        noun = m.group("noun").lower().split()
+        if any(w.rstrip("s") in _PER or w in UNITS or w in NUMBER_WORDS for w in noun):
+            continue  # "10 minutes per day", "5 GB per month": a figure per period, not a count of events
+        raw = m.group("n").lower()
+        n = 1.0 if raw in {"a", "an"} else _to_float(raw)
+        if n:
+            add(m, "time", _PER[m.group("unit").lower()] / n, "per-" + m.group("unit").lower(), invert=True)
     for m in _RATIO_RE.finditer(text):
         a, b = _to_float(m.group("a")), _to_float(m.group("b"))
         if a is not None and b and a < b:

@@ -29,6 +29,7 @@ from .findings import (
     finding_release_from_alignment,
     finding_resolve,
 )
+from .related import related_cap
 from .runs import detection_run_execute
 from .scan import scan_batch_execute
 
@@ -38,6 +39,7 @@ __all__ = [
     "finding_flag",
     "related_pair_confirm",
     "related_pair_dismiss",
+    "related_cap",
     "scan_batch_execute",
     "choice_set_create",
     "choice_set_delete",

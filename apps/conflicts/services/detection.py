@@ -273,8 +273,11 @@ def _execute_incremental(run_id: int) -> None:
     detections, related_rows = related.sort_tiers(engagement_id=item.engagement_id, found=found, cal=cal)
     if related_rows:
         with transaction.atomic():
-            new_related = related.related_upsert(run=run, rows=related_rows)
-            DetectionRun.objects.filter(pk=run_id).update(related_new=new_related)
+            related.related_upsert(run=run, rows=related_rows)
+            # the new input's statements and their partners: every pair of every statement touched is weighed
+            touched = {item.pk} | {r["input_a_id"] for r in related_rows} | {r["input_b_id"] for r in related_rows}
+            related.related_cap(engagement_id=item.engagement_id, input_ids=touched)
+            DetectionRun.objects.filter(pk=run_id).update(related_new=related.related_count(run_id=run_id))
     _commit_batch(run_id=run_id, expected_done=run.done, new_done=len(new), detections=detections,
                   notify_each=True, finish=True)
 

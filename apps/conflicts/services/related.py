@@ -2,13 +2,18 @@
 
 A classified pair goes, through the engagement's calibration (`engine.feedback.tier`), to a finding,
 to this tier, or nowhere. Related pairs are stored once per statement pair (the same pair key as
-findings); a pair that already is a finding is never also a related pair.
+findings); a pair that already is a finding is never also a related pair. A statement keeps at most
+`CONFLICTS_RELATED_PER_STATEMENT` (3) open related pairs, its most similar ones (`related_cap`): the
+tier is a short list to look at, not every pair of shared words (a full scan of 10,000 synthetic
+inputs produced 88,000 of them before the cap).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -79,6 +84,48 @@ def related_upsert(*, run: DetectionRun | None, rows: Sequence[dict[str, Any]]) 
     fresh = [RelatedPair(**row, run=run) for key, row in by_key.items() if key not in known]
     RelatedPair.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)  # a racing insert is skipped
     return len(fresh)
+
+
+def related_per_statement() -> int:
+    return max(1, int(getattr(settings, "CONFLICTS_RELATED_PER_STATEMENT", 3)))
+
+
+def related_cap(*, engagement_id: int, input_ids: Iterable[int] | None = None, per_statement: int | None = None
+                ) -> int:
+    """Keep at most `per_statement` open related pairs per statement, the most similar ones; delete the rest.
+
+    Best first (similarity, then pair key, so the outcome depends only on the pairs, never on the order
+    batches committed in): a pair stays if both of its statements still have room. With `input_ids`, only
+    the open pairs touching those inputs are weighed (an incremental check passes the new input and its
+    partners, so every pair of every statement it touches is counted). Dismissed, confirmed and superseded
+    pairs are judgements and history: never touched, never counted. Returns how many pairs were removed.
+    """
+    k = related_per_statement() if per_statement is None else max(1, per_statement)
+    qs = RelatedPair.objects.filter(engagement_id=engagement_id, status=RelatedPair.Status.OPEN)
+    if input_ids is not None:
+        ids = sorted(set(input_ids))
+        if not ids:
+            return 0
+        qs = qs.filter(Q(input_a_id__in=ids) | Q(input_b_id__in=ids))
+    rows = list(qs.values_list("pk", "pair_key", "similarity", "revision_a_id", "span_a", "revision_b_id", "span_b"))
+    rows.sort(key=lambda r: (-r[2], r[1]))
+    kept: Counter[tuple[Any, ...]] = Counter()
+    drop = []
+    for pk, _key, _sim, rev_a, span_a, rev_b, span_b in rows:
+        a, b = (rev_a, *span_a), (rev_b, *span_b)
+        if kept[a] < k and kept[b] < k:
+            kept[a] += 1
+            kept[b] += 1
+        else:
+            drop.append(pk)
+    for part in chunks(drop):
+        RelatedPair.objects.filter(pk__in=part, status=RelatedPair.Status.OPEN).delete()
+    return len(drop)
+
+
+def related_count(*, run_id: int) -> int:
+    """The run's related pairs still standing (after the cap)."""
+    return RelatedPair.objects.filter(run_id=run_id).count()
 
 
 def related_supersede(*, input_id: int) -> int:

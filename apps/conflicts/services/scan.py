@@ -188,6 +188,10 @@ def _finish_if_complete(run_id: int) -> bool:
         return False
     if ScanBatch.objects.filter(run=run).count() < run.batch_count:
         return False
+    # once, over everything the batches committed: which pairs a statement keeps must not depend on the
+    # order the batches landed in
+    related.related_cap(engagement_id=run.engagement_id)
+    run.related_new = related.related_count(run_id=run.pk)
     detection._mark_finished(run)
     run.save()
     audit_log(actor=None, action="conflicts.detection_run.finished", target=run, engagement=run.engagement_id,

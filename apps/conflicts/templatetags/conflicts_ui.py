@@ -7,6 +7,7 @@ from django import template
 
 from apps.accounts import policies
 from apps.conflicts import selectors
+from apps.conflicts.panels import input_findings_context
 
 register = template.Library()
 
@@ -14,8 +15,6 @@ register = template.Library()
 @register.inclusion_tag("conflicts/_input_findings.html", takes_context=True)
 def input_findings_panel(context: dict[str, Any]) -> dict[str, Any]:
     """Two queries whatever the number of findings: the findings (joined) and the pending check."""
-    from apps.conflicts.views import input_findings_context
-
     item, membership = context.get("input"), context.get("membership")
     if item is None or membership is None:
         return {"input": None}
@@ -28,8 +27,8 @@ def engagement_findings_panel(context: dict[str, Any]) -> dict[str, Any]:
     if engagement is None:
         return {"engagement": None}
     return {"engagement": engagement, "membership": membership, "may": policies.flags(membership),
-            "counts": selectors.engagement_finding_counts(engagement_id=engagement.pk),
-            "latest_scan": selectors.latest_scan(engagement_id=engagement.pk)}
+            "counts": selectors.engagement_finding_counts(engagement=engagement),
+            "latest_scan": selectors.latest_scan(engagement=engagement)}
 
 
 @register.filter

@@ -14,4 +14,4 @@ def unread_notifications(context: dict[str, Any]) -> int:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return 0
-    return unread_count_for_request(request)
+    return unread_count_for_request(request=request)

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from apps.accounts import policies
-from apps.accounts.models import User
+from apps.accounts.models import Membership, User
 from apps.accounts.policies import require_pmo
 from apps.audit.services import audit_log
 from apps.core.errors import ApplicationError, PermissionDeniedError
@@ -69,10 +69,9 @@ def definition_create(*, actor: User, work_item: WorkItem, title: str, due_date:
     return definition
 
 
-def may_deliver(*, user: User, work_item: WorkItem) -> bool:
+def may_deliver(*, membership: Membership | None, work_item: WorkItem) -> bool:
     """The PMO, and the leads and contributors of the work item's owner workstream (the inputs' own rule)."""
-    return policies.may_write_in(policies.membership_of(user=user, engagement_id=work_item.engagement_id),
-                                 work_item.workstream_id)
+    return policies.may_write_in(membership, work_item.workstream_id)
 
 
 def _check_file(upload: UploadedFile) -> tuple[str, str]:
@@ -111,7 +110,8 @@ def _check_file(upload: UploadedFile) -> tuple[str, str]:
 def document_upload(*, actor: User, definition: DeliverableDefinition, upload: UploadedFile) -> DeliveredDocument:
     definition = DeliverableDefinition.objects.select_related("work_item").get(pk=definition.pk)
     work_item = definition.work_item
-    if not may_deliver(user=actor, work_item=work_item):
+    if not may_deliver(membership=policies.membership_of(user=actor, engagement_id=work_item.engagement_id),
+                       work_item=work_item):
         raise PermissionDeniedError(f"Only the PMO and the {work_item.workstream.name} workstream can deliver "
                                     f"documents for {work_item.code}.")
     name, content_type = _check_file(upload)

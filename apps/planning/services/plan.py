@@ -215,7 +215,10 @@ def _check(plan: _Plan) -> None:
                                        "that dependency in the same change set.", field="operations")
     cycle = engine.find_cycle({k: plan.deps[k] for k in keys})
     if cycle:
-        path = " → ".join(keys[k].code for k in cycle)
+        ring = cycle[:-1]  # the same loop read from its smallest code, whatever ids the rows got
+        first = min(range(len(ring)), key=lambda i: keys[ring[i]].code)
+        ring = ring[first:] + ring[:first]
+        path = " → ".join(keys[k].code for k in [*ring, ring[0]])
         raise ApplicationError(f"Dependency cycle: {path}. A work item cannot wait, directly or through others, "
                                "for itself; remove one of these dependencies.", field="operations")
     for item in active:

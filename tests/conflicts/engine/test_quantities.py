@@ -205,3 +205,42 @@ def test_a_negated_modal_before_a_comparator_turns_the_bound_round_and_is_no_pro
     assert _figures(text) == [("time", 0.0, 2.0, "upper")]
     assert analyse(text).modality == "must"
     assert analyse("Users must not upload files.").modality == "neg"
+
+
+# ---- ninth round: figures two authors write in words (written for Concord, not taken from any data set)
+
+@pytest.mark.parametrize("a, b", [
+    ("Invoices are archived for a decade.", "Invoices are archived for 10 years."),
+    ("The export runs once per hour.", "The job pushes one batch file per hour."),
+    ("Three in four tickets are closed on first contact.", "75% of tickets are closed on first contact."),
+    ("The help line is staffed 24/7.", "Agents answer the help line around the clock."),
+    ("Signed contracts are kept permanently.", "We never delete a signed contract."),
+])
+def test_the_same_figure_in_words_is_one_figure(a, b):
+    (x,), (y,) = extract_quantities(a), extract_quantities(b)
+    assert (x.dim, relation(x, y)) == (y.dim, "equal")
+
+
+def test_limited_to_and_capped_at_are_maximums():
+    assert only("Attachments are limited to 20 MB.").direction == "upper"
+    assert only("Refunds are capped at 500 euros per order.").direction == "upper"
+
+
+def test_a_figure_per_period_is_not_read_as_events_per_period():
+    # "10 minutes per day" is a duration each day, not one event every ten minutes
+    assert [q.text for q in extract_quantities("Staff may spend 10 minutes per day on the quiz.")] == ["10 minutes"]
+    assert extract_quantities("Log lines are written without interruption.")[0].dim == "coverage"
+
+
+def test_kept_for_ever_clashes_with_a_deletion_deadline_but_not_with_a_minimum():
+    (forever,) = extract_quantities("Audit entries are kept indefinitely.")
+    (deleted,) = extract_quantities("Audit entries are deleted after 10 years.")
+    (minimum,) = extract_quantities("Audit entries are kept for at least 10 years.")
+    assert relation(forever, deleted) == "conflict"
+    assert relation(forever, minimum) == "compatible"
+
+
+def test_two_authors_naming_one_measured_thing_differently_still_clash_on_its_figure():
+    v = classify("Meter readings from the substations are polled once per minute and no more often.",
+                 "For outage detection the grid team needs substation meter values every 5 seconds.")
+    assert (v.label, v.kind) == ("conflict", "numeric")
